@@ -1,0 +1,365 @@
+"""What happened: the journal's vocabulary.
+
+An event is a fact — immutable, numbered (`seq` 1, 2, …) and stamped with sim time `t`
+in minutes. Events are the only thing the journal stores and the only input of `State`;
+`when` triggers and objectives match on their fields. They are slotted dataclasses
+rather than pydantic models because the engine makes hundreds of thousands of them in a
+long run; `encode`/`decode` are the one place they meet JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+from sim.errors import JournalError
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    seq: int
+    t: float
+    kind: ClassVar[str] = "event"
+
+
+def _event(kind: str):
+    """Register an event class under its journal name."""
+
+    def register(cls):
+        cls.kind = kind
+        EVENT_TYPES[kind] = cls
+        return cls
+
+    return register
+
+
+EVENT_TYPES: dict[str, type[Event]] = {}
+ev = dataclass(frozen=True, slots=True, kw_only=True)
+
+
+@_event("exercise_started")
+@ev
+class ExerciseStarted(Event):
+    title: str
+
+
+@_event("exercise_ended")
+@ev
+class ExerciseEnded(Event):
+    reason: str
+
+
+@_event("exercise_paused")
+@ev
+class ExercisePaused(Event):
+    text: str = ""
+
+
+@_event("exercise_resumed")
+@ev
+class ExerciseResumed(Event):
+    pass
+
+
+@_event("zone_entered")
+@ev
+class ZoneEntered(Event):
+    incident: str
+    zone: str
+
+
+@_event("detected")
+@ev
+class Detected(Event):
+    incident: str
+    by: str
+    zone: str
+
+
+@_event("incident_left")
+@ev
+class IncidentLeft(Event):
+    incident: str
+
+
+@_event("lead_assigned")
+@ev
+class LeadAssigned(Event):
+    incident: str
+    agency: str
+
+
+@_event("lead_released")
+@ev
+class LeadReleased(Event):
+    incident: str
+    agency: str
+
+
+@_event("lead_gap")
+@ev
+class LeadGap(Event):
+    incident: str
+    zone: str
+
+
+@_event("lead_gap_closed")
+@ev
+class LeadGapClosed(Event):
+    incident: str
+    zone: str
+
+
+@_event("handoff_requested")
+@ev
+class HandoffRequested(Event):
+    incident: str
+    from_: str
+    to: str
+
+
+@_event("handoff_accepted")
+@ev
+class HandoffAccepted(Event):
+    incident: str
+    from_: str
+    to: str
+
+
+@_event("handoff_declined")
+@ev
+class HandoffDeclined(Event):
+    incident: str
+    from_: str
+    to: str
+    reason: str
+
+
+@_event("coordination_requested")
+@ev
+class CoordinationRequested(Event):
+    incident: str
+    agency: str
+    with_: str
+    domain: str
+    zone: str
+
+
+@_event("coordination_granted")
+@ev
+class CoordinationGranted(Event):
+    incident: str
+    agency: str
+    with_: str
+    domain: str
+    zone: str
+
+
+@_event("approval_requested")
+@ev
+class ApprovalRequested(Event):
+    incident: str
+    agency: str
+    by: str
+    authority: str
+    action: str
+
+
+@_event("approval_granted")
+@ev
+class ApprovalGranted(Event):
+    incident: str
+    agency: str
+    by: str
+    authority: str
+    action: str
+
+
+@_event("action_requested")
+@ev
+class ActionRequested(Event):
+    incident: str
+    from_: str
+    to: str
+    action: str
+
+
+@_event("action_taken")
+@ev
+class ActionTaken(Event):
+    incident: str
+    agency: str
+    action: str
+    zone: str
+
+
+@_event("violation")
+@ev
+class Violation(Event):
+    rule: str
+    incident: str
+    agency: str
+    action: str
+    zone: str
+    detail: str
+
+
+@_event("notified")
+@ev
+class Notified(Event):
+    incident: str
+    from_: str
+    to: str
+
+
+@_event("message_undeliverable")
+@ev
+class MessageUndeliverable(Event):
+    incident: str
+    from_: str
+    to: str
+    message: str
+
+
+@_event("inject_delivered")
+@ev
+class InjectDelivered(Event):
+    inject: str
+    to: tuple[str, ...]
+    text: str
+
+
+@_event("decision_opened")
+@ev
+class DecisionOpened(Event):
+    decision: str
+    cell: str
+    deadline: float
+    incident: str | None = None
+
+
+@_event("decision_made")
+@ev
+class DecisionMade(Event):
+    decision: str
+    cell: str
+    option: str
+    by: str
+
+
+@_event("note")
+@ev
+class Note(Event):
+    text: str
+    author: str
+    objective: str | None = None
+
+
+@_event("objective_rated")
+@ev
+class ObjectiveRated(Event):
+    objective: str
+    rating: str
+    by: str
+    why: str
+
+
+@_event("channel_down")
+@ev
+class ChannelWentDown(Event):
+    between: tuple[str, ...]
+
+
+@_event("channel_up")
+@ev
+class ChannelCameUp(Event):
+    between: tuple[str, ...]
+
+
+@_event("traffic_started")
+@ev
+class TrafficStarted(Event):
+    zone: str
+
+
+@_event("traffic_ended")
+@ev
+class TrafficEnded(Event):
+    zone: str
+
+
+@_event("agency_withdrawn")
+@ev
+class AgencyWithdrawn(Event):
+    agency: str
+
+
+@_event("agency_returned")
+@ev
+class AgencyReturned(Event):
+    agency: str
+
+
+# --------------------------------------------------------------------------- names and JSON
+
+
+def public_name(field: str) -> str:
+    """`from_` → `from`: Python keywords carry a trailing underscore, the journal does not."""
+    return field[:-1] if field.endswith("_") else field
+
+
+EVENT_FIELDS: dict[str, tuple[str, ...]] = {
+    kind: tuple(public_name(f.name) for f in fields(cls) if f.name not in ("seq", "t"))
+    for kind, cls in EVENT_TYPES.items()
+}
+_PY_NAMES: dict[str, dict[str, str]] = {
+    kind: {public_name(f.name): f.name for f in fields(cls)} for kind, cls in EVENT_TYPES.items()
+}
+
+
+def fields_of(event: Event) -> dict[str, Any]:
+    """The event's payload under its public names (no seq, t or kind)."""
+    return {public_name(f.name): getattr(event, f.name)
+            for f in fields(event) if f.name not in ("seq", "t")}
+
+
+def as_record(event: Event) -> dict[str, Any]:
+    """The event as one flat mapping: seq, t, kind, then its fields."""
+    return {"seq": event.seq, "t": event.t, "kind": event.kind, **fields_of(event)}
+
+
+def encode(event: Event) -> str:
+    """Canonical JSON of the payload: sorted keys, no spaces, so equal events are equal bytes."""
+    return json.dumps(fields_of(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode(seq: int, t: float, kind: str, payload: str) -> Event:
+    """Rebuild an event from its journal row; a row that is not ours is a `JournalError`."""
+    try:
+        cls = EVENT_TYPES[kind]
+        names = _PY_NAMES[kind]
+        data = {names[k]: tuple(v) if isinstance(v, list) else v
+                for k, v in json.loads(payload).items()}
+        return cls(seq=seq, t=t, **data)
+    except (KeyError, TypeError, ValueError) as error:
+        raise JournalError(f"event {seq} in the journal is not a tabletop event ({kind}: "
+                           f"{error}) — the file is damaged or from another tool") from None
+
+
+def matches(event: Event, event_filter: dict[str, Any]) -> bool:
+    """Does the event satisfy a filter such as `{event: zone_entered, zone: [a, b]}`?
+
+    A list in the filter means any of its values; a list in the event (the recipients
+    of an inject, the ends of a channel) matches when any of its values does."""
+    if event.kind != event_filter["event"]:
+        return False
+    for key, wanted in event_filter.items():
+        if key == "event":
+            continue
+        have = getattr(event, _PY_NAMES[event.kind][key])
+        options = wanted if isinstance(wanted, tuple | list) else (wanted,)
+        values = have if isinstance(have, tuple) else (have,)
+        if not any(v in options for v in values):
+            return False
+    return True

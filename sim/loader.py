@@ -1,0 +1,171 @@
+"""YAML → `Scenario`, with every problem reported as `FILE:LINE:COL: path: message`.
+
+The shape is validated by pydantic, cross-references by `sim.references`; each error's
+location is mapped back to the YAML node it came from, and pydantic's wording is
+replaced by the exercise planner's (what is wrong, and how to fix it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sim import references
+from sim.errors import Diagnostic, ScenarioError
+from sim.scenario import Scenario
+from sim.yamlsource import Path, Source, dotted, parse, read_text
+
+
+def load_scenario(path: str) -> Scenario:
+    """Read, parse and validate a scenario file."""
+    return load_scenario_text(read_text(path), path)
+
+
+def load_scenario_text(text: str, name: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario text; `name` is what error lines call the file."""
+    return validate(parse(text, name))
+
+
+def scenario_hash(text: str) -> str:
+    """The identity of a scenario's exact text (journals refuse a changed scenario)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def validate(source: Source) -> Scenario:
+    """Validate parsed YAML as a scenario: shape first, then every cross-reference."""
+    if not isinstance(source.data, dict):
+        found = "a list" if isinstance(source.data, list) else "a single value"
+        raise ScenarioError([source.diagnostic((), f"a scenario is a mapping of keys "
+                                               f"('tabletop: 1', 'id: …', …), not {found}")])
+    try:
+        scenario = Scenario.model_validate(source.data)
+    except ValidationError as error:
+        raise ScenarioError(diagnose(source, error.errors())) from None
+    problems = references.check(scenario)
+    if problems:
+        raise ScenarioError([source.diagnostic(path, message) for path, message in problems])
+    return scenario
+
+
+def diagnose(source: Source, errors: list[Any]) -> list[Diagnostic]:
+    """Map pydantic errors to lines: one diagnostic per place, in the planner's words."""
+    out: dict[tuple[int, int, str], Diagnostic] = {}
+    for error in errors:
+        path = resolve(source.data, error["loc"])
+        kind = error["type"]
+        if kind == "missing":
+            field = str(error["loc"][-1])
+            line, column = source.mark(path)
+            diagnostic = Diagnostic(source.name, line, column, dotted((*path, field)),
+                                    f"missing '{field}' — add '{field}: {placeholder(field)}'")
+        elif kind == "extra_forbidden":
+            diagnostic = source.diagnostic(path, unknown_key(str(path[-1])), key=True)
+        else:
+            diagnostic = source.diagnostic(path, reword(error))
+        out.setdefault((diagnostic.line, diagnostic.column, diagnostic.path), diagnostic)
+    return list(out.values())
+
+
+def resolve(data: Any, loc: tuple[Any, ...]) -> Path:
+    """Follow an error location through the data, skipping segments that are not keys
+    (union tags, pydantic's type names), so it lands on a node that has a mark."""
+    path: Path = ()
+    for segment in loc:
+        if isinstance(data, dict) and segment in data:
+            data = data[segment]
+        elif isinstance(data, list) and isinstance(segment, int) and 0 <= segment < len(data):
+            data = data[segment]
+        else:
+            continue
+        path = (*path, segment)
+    return path
+
+
+_PLACEHOLDERS = {
+    ("to", "cell", "by", "with", "agency", "notify"): "<agency id>",
+    ("incident", "assume_lead"): "<incident id>",
+    ("zone",): "<zone id>",
+    ("act", "action"): "<action id>",
+    ("at", "deadline", "leaves", "limit", "for", "duration", "delay"): "<duration, e.g. 15m>",
+    ("event",): "<event name>",
+    ("between", "allows", "in", "path", "options"): "[…]",
+    ("tabletop",): "1",
+}
+
+
+def placeholder(field: str) -> str:
+    return next((v for keys, v in _PLACEHOLDERS.items() if field in keys), "…")
+
+
+def _all_keys(model: type[BaseModel], seen: set[type] | None = None) -> set[str]:
+    """Every key the format knows, for 'did you mean' on a misspelt key."""
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    keys: set[str] = set()
+    for name, info in model.model_fields.items():
+        keys.add(info.alias or name)
+        for inner in _models_in(info.annotation):
+            keys |= _all_keys(inner, seen)
+    return keys
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in getattr(annotation, "__args__", ())
+            for m in _models_in(arg)] + [m for meta in getattr(annotation, "__metadata__", ())
+                                          for m in _models_in(meta)]
+
+
+KNOWN_KEYS = sorted(_all_keys(Scenario))
+
+
+def unknown_key(key: str) -> str:
+    close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.7)
+    hint = f"did you mean '{close[0]}'?" if close else "remove it (see docs/scenario-format.md)"
+    return f"unknown key '{key}' — {hint}"
+
+
+_WORDING = {
+    "string_type": "expected text, found {found}",
+    "int_type": "expected a whole number, found {found}",
+    "int_parsing": "expected a whole number, found {found}",
+    "int_from_float": "expected a whole number, found {found}",
+    "float_type": "expected a number, found {found}",
+    "float_parsing": "expected a number, found {found}",
+    "bool_type": "expected true or false, found {found}",
+    "bool_parsing": "expected true or false, found {found}",
+    "list_type": "expected a list (lines starting with '- ', or [a, b]), found {found}",
+    "tuple_type": "expected a list (lines starting with '- ', or [a, b]), found {found}",
+    "dict_type": "expected a mapping (key: value lines), found {found}",
+    "model_type": "expected a mapping (key: value lines), found {found}",
+    "model_attributes_type": "expected a mapping (key: value lines), found {found}",
+    "too_short": "needs at least {min_length} item(s)",
+    "greater_than_equal": "must be at least {ge}",
+}
+
+
+def _found(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}'"
+
+
+def reword(error: Any) -> str:
+    """Pydantic's message in the planner's words, keeping our own custom messages."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "literal_error":
+        return f"{_found(error.get('input'))} is not one of: {ctx.get('expected', '')}"
+    template = _WORDING.get(kind)
+    if template is None:
+        return str(error["msg"]).removeprefix("Value error, ")
+    return template.format(found=_found(error.get("input")), **ctx)

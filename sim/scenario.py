@@ -1,0 +1,525 @@
+"""The scenario format, version 1, as frozen pydantic models.
+
+These models check the *shape* of a scenario: types, required keys, durations and
+latencies. Whether the ids a scenario uses refer to anything is checked afterwards by
+`sim.references`, so that every dangling reference is reported at its own line.
+A `Scenario` is never mutated: a policy variant is a new `Scenario`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+FORMAT_VERSIONS = (1,)
+
+# --------------------------------------------------------------------------- durations
+
+_DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?\s*$")
+DURATION_FORMS = "write it as 90s, 15m, 2h, 1h30m or a number of minutes"
+
+
+def parse_duration(value: Any) -> float:
+    """Minutes from `90s`, `15m`, `2h`, `1h30m` or a bare number of minutes."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("duration", "{value} is not a duration — " + DURATION_FORMS,
+                                  {"value": value})
+    if isinstance(value, int | float):
+        minutes = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        match = _DURATION.match(text)
+        if text and re.fullmatch(r"\d+(?:\.\d+)?", text):
+            minutes = float(text)
+        elif text and match and any(match.groups()):
+            hours, mins, secs = (float(g) if g else 0.0 for g in match.groups())
+            minutes = hours * 60 + mins + secs / 60
+        else:
+            raise PydanticCustomError("duration", "'{value}' is not a duration — " + DURATION_FORMS,
+                                      {"value": value})
+    else:
+        raise PydanticCustomError("duration", "a duration is text or a number — " + DURATION_FORMS)
+    if minutes < 0 or minutes != minutes or minutes == float("inf"):
+        raise PydanticCustomError("duration", "a duration cannot be negative or infinite")
+    return minutes
+
+
+def _positive(minutes: float) -> float:
+    if minutes <= 0:
+        raise PydanticCustomError("duration", "this duration must be longer than zero")
+    return minutes
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
+
+# --------------------------------------------------------------------------- ids and base
+
+
+def _id(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", value):
+        raise PydanticCustomError(
+            "id", "'{value}' is not a usable id — use letters, digits, '-', '_' and '.'",
+            {"value": value})
+    return value
+
+
+Id = Annotated[str, AfterValidator(_id)]
+
+
+class Model(BaseModel):
+    """Frozen, strict about unknown keys, and addressed by the YAML's own key names."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
+                              coerce_numbers_to_str=True)
+
+
+# --------------------------------------------------------------------------- latencies
+
+
+class Lognormal(Model):
+    """A skewed wait: half the time under `median`, nine times in ten under `p90`."""
+
+    median: PositiveDuration
+    p90: PositiveDuration
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        if self.p90 < self.median:
+            raise PydanticCustomError("latency", "p90 must be at least the median")
+        return self
+
+
+class Triangular(Model):
+    """A wait between `min` and `max`, most often near `mode`."""
+
+    min: Duration
+    mode: Duration
+    max: Duration
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        if not self.min <= self.mode <= self.max:
+            raise PydanticCustomError("latency", "a triangular latency needs min ≤ mode ≤ max")
+        return self
+
+
+def _latency_form(value: Any) -> str:
+    if isinstance(value, dict):
+        return "triangular form" if {"min", "mode", "max"} & value.keys() else "median form"
+    if isinstance(value, Lognormal):
+        return "median form"
+    if isinstance(value, Triangular):
+        return "triangular form"
+    return "fixed form"
+
+
+Latency = Annotated[
+    Annotated[Duration, Tag("fixed form")]
+    | Annotated[Lognormal, Tag("median form")]
+    | Annotated[Triangular, Tag("triangular form")],
+    Discriminator(_latency_form),
+]
+
+# --------------------------------------------------------------------------- filters
+
+Scalar = str | int | float | bool
+
+
+def _filter(value: dict[str, Any]) -> dict[str, Any]:
+    if "event" not in value:
+        raise PydanticCustomError("filter", "a filter names its event — add 'event: <event name>'")
+    return value
+
+
+Filter = Annotated[dict[str, Scalar | tuple[Scalar, ...]], AfterValidator(_filter)]
+
+# --------------------------------------------------------------------------- the world
+
+
+class Action(Model):
+    """A verb of the scenario; `touches` names shared resources it affects."""
+
+    id: Id
+    name: str | None = None
+    touches: tuple[str, ...] = ()
+    remote: bool = False
+
+
+class Zone(Model):
+    id: Id
+    name: str | None = None
+    kind: Id
+    jurisdiction: tuple[Id, ...] = ()
+    adjacent: tuple[Id, ...] = ()
+    coordination: dict[str, Id] = Field(default_factory=dict)
+
+
+class Approval(Model):
+    by: Id
+    latency: Latency = 0.0
+
+
+class Authority(Model):
+    id: Id
+    name: str | None = None
+    allows: tuple[Id, ...]
+    in_: tuple[Id, ...] = Field(alias="in")
+    approval: Approval | None = None
+
+
+class Agency(Model):
+    id: Id
+    name: str | None = None
+    kind: str | None = None
+    authorities: tuple[Id, ...] = ()
+    capacity: int = Field(default=1, ge=1)
+    respond: Latency = 0.0
+
+
+class Channel(Model):
+    between: tuple[Id, ...] = Field(min_length=2)
+    name: str | None = None
+    latency: Latency = 0.0
+
+    @property
+    def label(self) -> str:
+        return self.name or " + ".join(self.between)
+
+
+class PathStep(Model):
+    zone: Id
+    at: Duration
+
+
+class Incident(Model):
+    id: Id
+    name: str | None = None
+    path: tuple[PathStep, ...] = Field(min_length=1)
+    leaves: Duration
+    detected_by: Id | tuple[Id, ...] | None = None
+
+    @property
+    def detectors(self) -> tuple[str, ...]:
+        if self.detected_by is None:
+            return ()
+        return (self.detected_by,) if isinstance(self.detected_by, str) else self.detected_by
+
+
+# --------------------------------------------------------------------------- effects
+
+
+class TrafficSpec(Model):
+    zone: Id
+    for_: PositiveDuration = Field(alias="for")
+
+
+class ChannelDownSpec(Model):
+    between: tuple[Id, ...] = Field(min_length=2)
+    for_: PositiveDuration | None = Field(default=None, alias="for")
+
+
+class WithdrawSpec(Model):
+    agency: Id
+    for_: PositiveDuration | None = Field(default=None, alias="for")
+
+
+class Traffic(Model):
+    """Civil activity in a zone's airspace: coordination waits until it ends."""
+
+    traffic: TrafficSpec
+
+
+class ChannelDown(Model):
+    """A channel is down; messages over it wait until it is back up."""
+
+    channel_down: ChannelDownSpec
+
+
+class Withdraw(Model):
+    """An agency leaves the exercise, for a while or for good."""
+
+    withdraw: WithdrawSpec
+
+
+EFFECT_KEYS = ("traffic", "channel_down", "withdraw")
+
+
+def _key_tag(keys: tuple[str, ...], suffix: str):
+    """A discriminator that picks a union member by which known key a mapping holds.
+
+    The tag carries a suffix so it can never be mistaken for a YAML key when error
+    locations are mapped back to lines."""
+
+    def pick(value: Any) -> str | None:
+        present = value.keys() if isinstance(value, dict) else vars(value)
+        for key in keys:
+            if key in present and (isinstance(value, dict) or getattr(value, key) is not None):
+                return f"{key} {suffix}"
+        return None
+
+    return pick
+
+
+Effect = Annotated[
+    Annotated[Traffic, Tag("traffic effect")]
+    | Annotated[ChannelDown, Tag("channel_down effect")]
+    | Annotated[Withdraw, Tag("withdraw effect")],
+    Discriminator(
+        _key_tag(EFFECT_KEYS, "effect"),
+        custom_error_type="effect",
+        custom_error_message="an effect is one of: " + ", ".join(EFFECT_KEYS),
+    ),
+]
+
+# --------------------------------------------------------------------------- steps
+
+
+class HandOffSpec(Model):
+    incident: Id | None = None
+    to: Id
+
+
+class RequestSpec(Model):
+    action: Id
+    by: Id
+    incident: Id | None = None
+
+
+class CoordinateSpec(Model):
+    with_: Id = Field(alias="with")
+    domain: str
+    incident: Id | None = None
+
+
+class AssumeLead(Model):
+    """The agency becomes the incident's lead (waiting for capacity if it has none)."""
+
+    assume_lead: Id | None
+
+    @property
+    def incident(self) -> str | None:
+        return self.assume_lead
+
+
+class HandOff(Model):
+    """The agency asks another to take the lead, over a channel."""
+
+    handoff: HandOffSpec
+
+    @property
+    def incident(self) -> str | None:
+        return self.handoff.incident
+
+
+class Notify(Model):
+    """Information is passed to another agency, over a channel."""
+
+    notify: Id
+    incident: Id | None = None
+
+
+class Request(Model):
+    """Another agency is asked to act; it acts on arrival after its response time."""
+
+    request: RequestSpec
+
+    @property
+    def incident(self) -> str | None:
+        return self.request.incident
+
+
+class Coordinate(Model):
+    """A resource owner is asked to deconflict; it grants once no traffic is active."""
+
+    coordinate: CoordinateSpec
+
+    @property
+    def incident(self) -> str | None:
+        return self.coordinate.incident
+
+
+class Act(Model):
+    """The agency takes an action on the incident where it is now."""
+
+    act: Id
+    incident: Id | None = None
+    after: Literal["coordinated"] | None = None
+
+
+STEP_KEYS = ("assume_lead", "handoff", "notify", "request", "coordinate", "act")
+
+Step = Annotated[
+    Annotated[AssumeLead, Tag("assume_lead step")]
+    | Annotated[HandOff, Tag("handoff step")]
+    | Annotated[Notify, Tag("notify step")]
+    | Annotated[Request, Tag("request step")]
+    | Annotated[Coordinate, Tag("coordinate step")]
+    | Annotated[Act, Tag("act step")],
+    Discriminator(
+        _key_tag(STEP_KEYS, "step"),
+        custom_error_type="step",
+        custom_error_message="a step is one of: " + ", ".join(STEP_KEYS),
+    ),
+]
+
+# --------------------------------------------------------------------------- MSEL
+
+
+class Inject(Model):
+    """One line of the MSEL: delivered `at` a time, `when` an event matches, or held for
+    the controller to fire by hand (a contingency inject)."""
+
+    id: Id
+    at: Duration | None = None
+    when: Filter | None = None
+    delay: Duration = 0.0
+    from_: str | None = Field(default=None, alias="from")
+    to: Id | tuple[Id, ...]
+    method: str | None = None
+    type: Literal["standard", "contingency", "adaptive", "complexity"] | None = None
+    text: str
+    expected: str | None = None
+    objectives: tuple[Id, ...] = ()
+    notes: str | None = None
+    effects: tuple[Effect, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        if self.at is not None and self.when is not None:
+            raise PydanticCustomError("timing", "an inject fires either 'at' a time or 'when' "
+                                      "an event matches, not both — remove one")
+        return self
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return (self.to,) if isinstance(self.to, str) else self.to
+
+
+class Option(Model):
+    id: Id
+    text: str
+    do: tuple[Step, ...] = ()
+
+
+class Decision(Model):
+    """A prompt to one player cell; if nobody picks by the deadline, the default is taken."""
+
+    id: Id
+    at: Duration | None = None
+    when: Filter | None = None
+    cell: Id
+    prompt: str
+    options: tuple[Option, ...] = Field(min_length=1)
+    default: Id
+    deadline: PositiveDuration
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        if (self.at is None) == (self.when is None):
+            raise PydanticCustomError("timing", "a decision opens either 'at' a time or 'when' "
+                                      "an event matches — give exactly one")
+        return self
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+# --------------------------------------------------------------------------- objectives
+
+
+class Within(Model):
+    from_: Filter = Field(alias="from")
+    to: Filter
+    limit: PositiveDuration
+
+
+class Before(Model):
+    first: Filter
+    then: Filter
+
+
+class Objective(Model):
+    """What the evaluators score, as a measure over the journal."""
+
+    id: Id
+    text: str
+    capability: str | None = None
+    within: Within | None = None
+    never: Filter | None = None
+    before: Before | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        given = [m for m in ("within", "never", "before") if getattr(self, m) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "measure", "an objective has exactly one measure: within, never or before"
+                + (f" (found {', '.join(given)})" if given else ""))
+        return self
+
+    @property
+    def measure(self) -> str:
+        return "within" if self.within else "never" if self.never is not None else "before"
+
+
+# --------------------------------------------------------------------------- the scenario
+
+
+def _clock_label(value: str) -> str:
+    for parse in (datetime.fromisoformat, time.fromisoformat):
+        try:
+            parse(value)
+            return value
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "clock", "'{value}' is not a start time — write 2026-03-14T02:00 or 02:00", {"value": value})
+
+
+class Clock(Model):
+    start: Annotated[str, AfterValidator(_clock_label)] = "00:00"
+    duration: PositiveDuration
+
+
+class Scenario(Model):
+    """A whole exercise, as written by its planner."""
+
+    tabletop: int
+    id: Id
+    title: str
+    summary: str = ""
+    clock: Clock
+    actions: tuple[Action, ...] = ()
+    zones: tuple[Zone, ...] = ()
+    authorities: tuple[Authority, ...] = ()
+    agencies: tuple[Agency, ...] = Field(min_length=1)
+    channels: tuple[Channel, ...] = ()
+    incidents: tuple[Incident, ...] = ()
+    injects: tuple[Inject, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+
+    @field_validator("tabletop")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        if version not in FORMAT_VERSIONS:
+            raise PydanticCustomError(
+                "version", "this build of tabletop reads format version {known}; the file says "
+                "{got} — write 'tabletop: 1' or upgrade tabletop",
+                {"known": ", ".join(map(str, FORMAT_VERSIONS)), "got": version})
+        return version
