@@ -90,13 +90,6 @@ class LeadAssigned(Event):
     agency: str
 
 
-@_event("lead_released")
-@ev
-class LeadReleased(Event):
-    incident: str
-    agency: str
-
-
 @_event("lead_gap")
 @ev
 class LeadGap(Event):

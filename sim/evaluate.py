@@ -1,0 +1,63 @@
+"""Objectives → met or not met, with the events that decided each (their `seq`).
+
+An objective is a measure over the journal (FORMAT.md): `within` (the first `to` comes at
+most `limit` after the first `from`), `never` (nothing matches), `before` (a `first`
+event precedes the first `then`, or `then` never happens)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sim import events as ev
+from sim.scenario import Objective, Scenario
+from sim.timeline import tplus
+
+
+@dataclass(frozen=True)
+class Result:
+    objective: Objective
+    met: bool
+    evidence: tuple[int, ...]  # seq of the events that decided it
+    detail: str
+    margin: float | None = None  # minutes to spare (within), when met
+
+
+def _first(events: Sequence[ev.Event], event_filter: dict) -> ev.Event | None:
+    return next((e for e in events if ev.matches(e, event_filter)), None)
+
+
+def evaluate_one(objective: Objective, events: Sequence[ev.Event]) -> Result:
+    """Score one objective against the events of a run."""
+    if objective.within:
+        w = objective.within
+        start, end = _first(events, w.from_), _first(events, w.to)
+        if start is None:
+            return Result(objective, False, (), f"'{w.from_['event']}' never happened, so the "
+                          "clock for this objective never started")
+        if end is None:
+            return Result(objective, False, (start.seq,),
+                          f"'{w.to['event']}' never happened after {tplus(start.t)}")
+        took = end.t - start.t
+        return Result(objective, took <= w.limit, (start.seq, end.seq),
+                      f"{took:.1f} min from {tplus(start.t)} to {tplus(end.t)} (limit "
+                      f"{w.limit:g} min)", w.limit - took if took <= w.limit else None)
+    if objective.never is not None:
+        hits = tuple(e.seq for e in events if ev.matches(e, objective.never))
+        detail = "never happened" if not hits else f"happened {len(hits)} time(s)"
+        return Result(objective, not hits, hits, detail)
+    b = objective.before
+    first, then = _first(events, b.first), _first(events, b.then)
+    if then is None:
+        return Result(objective, True, (first.seq,) if first else (),
+                      f"'{b.then['event']}' never happened")
+    if first is not None and first.seq < then.seq:
+        return Result(objective, True, (first.seq, then.seq),
+                      f"{tplus(first.t)} before {tplus(then.t)}")
+    return Result(objective, False, (then.seq,) if first is None else (then.seq, first.seq),
+                  f"'{b.then['event']}' at {tplus(then.t)} came first")
+
+
+def evaluate(scenario: Scenario, events: Sequence[ev.Event]) -> list[Result]:
+    """Score every objective of the scenario, in file order."""
+    return [evaluate_one(o, events) for o in scenario.objectives]

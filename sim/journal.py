@@ -1,0 +1,238 @@
+"""The journal: one SQLite file per exercise, append-only, that loses nothing.
+
+It holds the scenario's exact text and hash, the seed and tool version (`meta`), every
+command a person entered with the sim time it took effect (`commands`, refused ones
+too, with the reason) and every event (`events`). WAL with `synchronous=FULL`: a command
+is committed to disk before `submit` returns. Every sqlite3 failure becomes a
+`JournalError` that says what is wrong with the file and what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sim import __version__
+from sim import events as ev
+from sim.commands import COMMANDS
+from sim.errors import JournalError
+from sim.loader import scenario_hash
+
+FORMAT = "tabletop-journal"
+FORMAT_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE commands (
+    n INTEGER PRIMARY KEY, t REAL NOT NULL, step INTEGER NOT NULL, wall TEXT NOT NULL,
+    kind TEXT NOT NULL, payload TEXT NOT NULL, refused TEXT);
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY, t REAL NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);
+CREATE INDEX events_t ON events (t);
+"""
+
+
+@dataclass(frozen=True)
+class CommandRecord:
+    n: int
+    t: float
+    step: int
+    wall: str
+    command: Any
+    refused: str | None
+
+
+class Journal:
+    """An open journal file. Create one with `Journal.create`, reopen with `Journal.open`."""
+
+    def __init__(self, path: str, connection: sqlite3.Connection, meta: dict[str, str]):
+        self.path = path
+        self._db = connection
+        self.meta = meta
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def create(cls, path: str, scenario_text: str, seed: int) -> Journal:
+        """A new journal for a run; refuses to overwrite an existing file."""
+        if os.path.exists(path):
+            raise JournalError(f"{path} already exists — reopen it (tabletop resume/play "
+                               "--journal) or choose another file name")
+        db = _connect(path, f"file:{_uri(path)}?mode=rwc")
+        meta = {"format": FORMAT, "format_version": FORMAT_VERSION,
+                "tabletop_version": __version__, "scenario_text": scenario_text,
+                "scenario_hash": scenario_hash(scenario_text), "seed": str(seed),
+                "created": datetime.now(UTC).isoformat(timespec="seconds"), "clock": "0"}
+        journal = cls(path, db, meta)
+        with journal._write():
+            for statement in _SCHEMA.strip().split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        return journal
+
+    @classmethod
+    def open(cls, path: str, *, readonly: bool = False) -> Journal:
+        """Reopen an existing journal; refuses missing, foreign, damaged or newer files."""
+        if not os.path.exists(path):
+            raise JournalError(f"{path}: no such journal — check the path, or start an exercise "
+                               "with 'tabletop run/play SCENARIO --journal FILE'")
+        mode = "ro" if readonly else "rw"
+        if not readonly and not os.access(path, os.W_OK):
+            raise JournalError(f"{path} is read-only — copy it somewhere writable, or open it "
+                               "read-only with 'tabletop review'")
+        db = _connect(path, f"file:{_uri(path)}?mode={mode}")
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            db.execute("SELECT count(*) FROM events").fetchone()
+            db.execute("SELECT count(*) FROM commands").fetchone()
+        except sqlite3.DatabaseError as error:
+            db.close()
+            raise _foreign(path, error) from None
+        if meta.get("format") != FORMAT:
+            db.close()
+            raise JournalError(f"{path} is an SQLite file but not a tabletop journal")
+        if meta.get("format_version") != FORMAT_VERSION:
+            db.close()
+            raise JournalError(f"{path} is a version {meta.get('format_version')} journal; this "
+                               f"tabletop ({__version__}) reads version {FORMAT_VERSION} — open "
+                               f"it with tabletop {meta.get('tabletop_version')}")
+        return cls(path, db, meta)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ------------------------------------------------------------------ what it holds
+
+    @property
+    def scenario_text(self) -> str:
+        return self.meta["scenario_text"]
+
+    @property
+    def seed(self) -> int:
+        return int(self.meta["seed"])
+
+    @property
+    def clock(self) -> float:
+        return float(self.meta.get("clock", "0"))
+
+    def commands(self) -> list[CommandRecord]:
+        rows = self._read("SELECT n, t, step, wall, payload, refused FROM commands ORDER BY n")
+        try:
+            return [CommandRecord(n, t, step, wall, COMMANDS.validate_json(payload), refused)
+                    for n, t, step, wall, payload, refused in rows]
+        except ValueError as error:
+            raise JournalError(f"{self.path}: a command in the journal is not readable "
+                               f"({error.__class__.__name__}) — the file is damaged") from None
+
+    def events(self, until: float | None = None) -> Iterator[ev.Event]:
+        """The events in order, up to sim time `until` when given."""
+        sql = "SELECT seq, t, kind, payload FROM events"
+        rows = self._read(sql + (" WHERE t <= ? ORDER BY seq" if until is not None else
+                                 " ORDER BY seq"), (until,) if until is not None else ())
+        for seq, t, kind, payload in rows:
+            yield ev.decode(seq, t, kind, payload)
+
+    def policy(self) -> dict[str, str]:
+        """The decisions a headless run was told to take (`--decide`), for `resume`."""
+        return json.loads(self.meta.get("policy", "{}"))
+
+    def set_policy(self, choices: dict[str, str]) -> None:
+        text = json.dumps(choices, sort_keys=True)
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('policy', ?)", (text,))
+        self.meta["policy"] = text
+
+    def last_seq(self) -> int:
+        return self._read("SELECT coalesce(max(seq), 0) FROM events")[0][0]
+
+    # ------------------------------------------------------------------ writing
+
+    def record_command(self, t: float, step: int, command: Any, refused: str | None) -> int:
+        """Commit a command (even a refused one) to disk; returns its number."""
+        wall = datetime.now(UTC).isoformat(timespec="milliseconds")
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO commands (t, step, wall, kind, payload, refused) VALUES (?,?,?,?,?,?)",
+                (t, step, wall, command.kind, command.model_dump_json(by_alias=True), refused))
+        return int(cursor.lastrowid)
+
+    def append_events(self, events: list[ev.Event], clock: float) -> None:
+        """Commit a batch of events and the clock reached, in one transaction."""
+        with self._write() as db:
+            db.executemany("INSERT INTO events VALUES (?, ?, ?, ?)",
+                           [(e.seq, e.t, e.kind, ev.encode(e)) for e in events])
+            db.execute("UPDATE meta SET value = ? WHERE key = 'clock'", (repr(clock),))
+        self.meta["clock"] = repr(clock)
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise _failure(self.path, error) from None
+
+    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.Error as error:
+            raise _failure(self.path, error) from None
+
+
+def _uri(path: str) -> str:
+    return os.path.abspath(path).replace("?", "%3f").replace("#", "%23")
+
+
+def _connect(path: str, uri: str) -> sqlite3.Connection:
+    try:
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=2.0)
+        if "mode=ro" not in uri:
+            db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        return db
+    except sqlite3.Error as error:
+        raise _failure(path, error) from None
+
+
+def _foreign(path: str, error: sqlite3.Error) -> JournalError:
+    text = str(error)
+    if "no such table" in text:
+        return JournalError(f"{path} is an SQLite file but not a tabletop journal")
+    return _failure(path, error)
+
+
+def _failure(path: str, error: sqlite3.Error) -> JournalError:
+    text = str(error).lower()
+    if "not a database" in text:
+        return JournalError(f"{path} is not a tabletop journal (not an SQLite file)")
+    if "malformed" in text or "disk image" in text:
+        return JournalError(f"{path} is damaged (truncated or overwritten) — restore it from a "
+                            "copy; tabletop will not guess at missing events")
+    if "locked" in text or "busy" in text:
+        return JournalError(f"{path} is in use by another tabletop (locked) — close the other "
+                            "console, then try again")
+    if "readonly" in text or "read-only" in text:
+        return JournalError(f"{path} is read-only — copy it somewhere writable, or open it "
+                            "read-only with 'tabletop review'")
+    if "unable to open" in text:
+        return JournalError(f"cannot open {path} — check that its folder exists and is writable")
+    return JournalError(f"{path}: {error}")
+
+
+def canonical_lines(events: list[ev.Event]) -> Iterator[str]:
+    """The JSONL export: one canonical JSON object per event, byte-stable across runs."""
+    for e in events:
+        yield json.dumps(ev.as_record(e), sort_keys=True, separators=(",", ":"),
+                         ensure_ascii=False)

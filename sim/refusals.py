@@ -1,0 +1,104 @@
+"""What makes a command impossible: the only reasons `Exercise.submit` refuses.
+
+Breaking a rule is never a reason (that is what the exercise is for); an unknown id, a
+decision that is not open, an incident that is not there, an agency that has left, are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim import commands as cmd
+from sim.references import unknown
+from sim.rules import World
+from sim.state import State
+
+
+def refusal(world: World, state: State, c: Any) -> str | None:
+    """Why this command cannot be carried out now, or None when it can."""
+    if state.ended and not isinstance(c, cmd.AFTER_END):
+        return "the exercise has ended — only notes and ratings can still be recorded"
+    checks = _CHECKS.get(type(c))
+    return checks(world, state, c) if checks else None
+
+
+def _known(what: str, value: str | None, ids: list[str]) -> str | None:
+    return unknown(what, value, ids) if value is not None and value not in ids else None
+
+
+def _agency(world: World, state: State, agency: str) -> str | None:
+    if agency not in world.agencies:
+        return unknown("agency", agency, world.agencies)
+    if agency in state.withdrawn:
+        return f"{agency} has withdrawn from the exercise and cannot act until it returns"
+    return None
+
+
+def _incident(world: World, state: State, incident: str) -> str | None:
+    ids = [i.id for i in world.scenario.incidents]
+    if incident not in ids:
+        return unknown("incident", incident, ids)
+    if incident not in state.incidents:
+        return f"incident {incident} has not appeared yet"
+    if not state.incidents[incident].present:
+        return f"incident {incident} is gone"
+    return None
+
+
+def _decide(world: World, state: State, c: cmd.Decide) -> str | None:
+    decision = next((d for d in world.scenario.decisions if d.id == c.decision), None)
+    if decision is None:
+        return unknown("decision", c.decision, [d.id for d in world.scenario.decisions])
+    if c.decision in state.decided:
+        made = state.decided[c.decision]
+        return f"decision {c.decision} is closed: '{made.option}' was taken ({made.by})"
+    if c.decision not in state.open_decisions:
+        return f"decision {c.decision} has not opened yet"
+    return _known("option", c.option, [o.id for o in decision.options])
+
+
+def _fire(world: World, state: State, c: cmd.FireInject) -> str | None:
+    ids = [i.id for i in world.scenario.injects]
+    if c.inject not in ids:
+        return unknown("inject", c.inject, ids)
+    if c.inject in state.delivered:
+        return f"inject {c.inject} was already delivered at T+{state.delivered[c.inject].t:g}m"
+    return None
+
+
+def _adhoc(world: World, state: State, c: cmd.AdHocInject) -> str | None:
+    return next((_known("agency", a, list(world.agencies)) for a in c.to
+                 if a not in world.agencies), None)
+
+
+def _move(world: World, state: State, c: Any) -> str | None:
+    reason = _agency(world, state, c.agency) or _incident(world, state, c.incident)
+    if reason:
+        return reason
+    for target in ("to", "by", "with_"):
+        if hasattr(c, target) and getattr(c, target) not in world.agencies:
+            return unknown("agency", getattr(c, target), world.agencies)
+    if isinstance(c, cmd.HandOff) and c.to == c.agency:
+        return f"{c.agency} cannot hand an incident off to itself"
+    action = getattr(c, "action", None)
+    return _known("action", action, list(world.actions))
+
+
+def _objective(world: World, state: State, c: Any) -> str | None:
+    return _known("objective", c.objective, [o.id for o in world.scenario.objectives])
+
+
+def _pause(world: World, state: State, c: cmd.Pause) -> str | None:
+    return "the clock is already paused" if state.paused else None
+
+
+def _resume(world: World, state: State, c: cmd.Resume) -> str | None:
+    return None if state.paused else "the clock is not paused"
+
+
+_CHECKS = {
+    cmd.Decide: _decide, cmd.FireInject: _fire, cmd.AdHocInject: _adhoc,
+    cmd.AssumeLead: _move, cmd.HandOff: _move, cmd.Notify: _move, cmd.Request: _move,
+    cmd.Coordinate: _move, cmd.Act: _move, cmd.Note: _objective, cmd.Rate: _objective,
+    cmd.Pause: _pause, cmd.Resume: _resume,
+}

@@ -1,0 +1,92 @@
+"""Jurisdiction, authority, approval and deconfliction: pure functions of the scenario,
+the state and an action. They never forbid anything; they say which rules an action
+breaks, and where an incident lacks a lead with jurisdiction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.scenario import Action, Agency, Authority, Channel, Scenario, Zone
+from sim.state import State
+
+
+@dataclass(frozen=True)
+class World:
+    """The scenario indexed by id, built once per run."""
+
+    scenario: Scenario
+    agencies: dict[str, Agency]
+    zones: dict[str, Zone]
+    actions: dict[str, Action]
+    authorities: dict[str, Authority]
+    routes: dict[frozenset[str], tuple[Channel, ...]]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> World:
+        routes: dict[frozenset[str], list[Channel]] = {}
+        for channel in scenario.channels:
+            for a in channel.between:
+                for b in channel.between:
+                    if a < b:
+                        routes.setdefault(frozenset((a, b)), []).append(channel)
+        return cls(scenario,
+                   {a.id: a for a in scenario.agencies}, {z.id: z for z in scenario.zones},
+                   {a.id: a for a in scenario.actions}, {a.id: a for a in scenario.authorities},
+                   {pair: tuple(chs) for pair, chs in routes.items()})
+
+    def authorities_for(self, agency: str, action: str, zone: str) -> list[Authority]:
+        """The authorities the agency holds that allow this action in this zone."""
+        where = self.zones[zone]
+        return [self.authorities[a] for a in self.agencies[agency].authorities
+                if action in self.authorities[a].allows
+                and (where.kind in self.authorities[a].in_ or where.id in self.authorities[a].in_)]
+
+    def channels_between(self, a: str, b: str) -> tuple[Channel, ...]:
+        return self.routes.get(frozenset((a, b)), ())
+
+
+def needs_approval(world: World, agency: str, action: str, zone: str) -> Authority | None:
+    """The authority whose approval an action waits for, or None when one allows it freely."""
+    held = world.authorities_for(agency, action, zone)
+    if not held or any(a.approval is None for a in held):
+        return None
+    return held[0]
+
+
+def broken_rules(world: World, state: State, agency: str, action: str, incident: str,
+                 zone: str, approved: bool) -> list[tuple[str, str]]:
+    """(rule, detail) for every rule this action breaks, in a fixed order."""
+    where, verb = world.zones[zone], world.actions[action]
+    broken: list[tuple[str, str]] = []
+    held = world.authorities_for(agency, action, zone)
+    if not held:
+        broken.append(("authority", f"{agency} holds no authority to {action} in {zone} "
+                                    f"({where.kind})"))
+    if not verb.remote and agency not in where.jurisdiction:
+        holders = ", ".join(where.jurisdiction) or "nobody"
+        broken.append(("jurisdiction", f"{agency} has no jurisdiction in {zone} (held by "
+                                       f"{holders})"))
+    if held and not approved and all(a.approval for a in held):
+        broken.append(("approval", f"{held[0].id} needs approval by {held[0].approval.by}, "
+                                   "and none was given"))
+    for resource in verb.touches:
+        owner = where.coordination.get(resource)
+        if owner and owner != agency and (incident, owner, resource, zone) not in state.grants:
+            broken.append(("deconfliction", f"{resource} in {zone} is not deconflicted with "
+                                            f"{owner}"))
+    if verb.touches and state.traffic.get(zone):
+        broken.append(("deconfliction", f"traffic is active in {zone}"))
+    return broken
+
+
+def gap_zone(world: World, state: State, incident: str) -> str | None:
+    """The zone where a detected incident lacks a lead with jurisdiction there, if any."""
+    now = state.incidents.get(incident)
+    if now is None or not now.present or now.detected_by is None:
+        return None
+    holders = world.zones[now.zone].jurisdiction
+    if not holders:
+        return None
+    if now.lead is None or now.lead not in holders or now.lead in state.withdrawn:
+        return now.zone
+    return None
