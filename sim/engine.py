@@ -26,25 +26,27 @@ import simpy
 from sim import commands as cmd
 from sim import events as ev
 from sim import rules
+from sim.refusals import refusal
 from sim.scenario import (
     Act,
     AssumeLead,
     ChannelDown,
     Coordinate,
+    CoordinateSpec,
     Decision,
     HandOff,
+    HandOffSpec,
     Incident,
     Inject,
     Lognormal,
     Notify,
     Request,
+    RequestSpec,
     Scenario,
     Traffic,
     Triangular,
     Withdraw,
 )
-from sim.refusals import refusal
-from sim.scenario import CoordinateSpec, HandOffSpec, RequestSpec
 from sim.state import State
 
 Process = Generator[simpy.Event, Any, Any]
@@ -276,9 +278,9 @@ class Exercise:
         self.emit(ev.DecisionOpened, decision=decision.id, cell=decision.cell,
                   deadline=self.env.now + decision.deadline, incident=subject)
         chosen = self._choices[decision.id] = self.env.event()
-        result = yield chosen | self.env.timeout(decision.deadline)
+        yield chosen | self.env.timeout(decision.deadline)
         del self._choices[decision.id]
-        option, by = result[chosen] if chosen in result else (decision.default, "default")
+        option, by = chosen.value if chosen.triggered else (decision.default, "default")
         self.emit(ev.DecisionMade, decision=decision.id, cell=decision.cell, option=option, by=by)
         steps = decision.option(option).do
         if steps:

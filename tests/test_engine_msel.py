@@ -1,0 +1,110 @@
+"""The MSEL fires (at a time, on an event, or by the controller's hand) and decisions open,
+wait for a player, and fall back to their default at the deadline."""
+
+from conftest import having, run, world
+
+from sim import commands as cmd
+from sim.engine import Exercise, Refused
+from sim.loader import load_scenario_text
+
+MSEL = """
+injects:
+  - {id: M-1, at: 10m, to: bp, text: Agents report a light over the river.}
+  - id: M-2
+    when: {event: zone_entered, incident: c1, zone: town}
+    delay: 5m
+    to: [faa, sheriff]
+    text: An air ambulance asks to cross the town.
+    effects: [{traffic: {zone: town, for: 30m}}]
+  - {id: M-3, to: bp, text: Held for the controller.}
+decisions:
+  - id: D-1
+    at: 8m
+    cell: bp
+    prompt: Lead or watch?
+    options:
+      - {id: lead, text: Take the lead., do: [{assume_lead: c1}]}
+      - {id: watch, text: Keep watching.}
+    default: watch
+    deadline: 10m
+"""
+
+
+def test_inject_fires_at_its_time_and_on_its_trigger_after_the_delay():
+    """M-1 at 10 minutes; M-2 five minutes after the contact enters town, to both cells."""
+    events = run(world(MSEL))
+    delivered = [(e.inject, e.t, e.to) for e in having(events, "inject_delivered")]
+    assert delivered == [("M-1", 10.0, ("bp",)), ("M-2", 45.0, ("faa", "sheriff"))]
+    assert [(e.kind, e.t) for e in events if e.kind.startswith("traffic")] == [
+        ("traffic_started", 45.0), ("traffic_ended", 75.0)]
+
+
+def test_held_inject_fires_only_when_the_controller_fires_it():
+    """M-3 has neither `at` nor `when`: it is delivered at the moment the controller says."""
+    events = run(world(MSEL), moves=[(33.0, cmd.FireInject(inject="M-3"))])
+    assert [e.t for e in having(events, "inject_delivered", inject="M-3")] == [33.0]
+
+
+def test_inject_fired_early_is_not_delivered_again():
+    """Firing M-1 at 2 minutes means it does not fire again at 10."""
+    events = run(world(MSEL), moves=[(2.0, cmd.FireInject(inject="M-1"))])
+    assert [e.t for e in having(events, "inject_delivered", inject="M-1")] == [2.0]
+
+
+def test_decision_without_a_choice_takes_its_default_at_the_deadline():
+    """Nobody answers D-1: at 8 + 10 minutes the default 'watch' is taken, by default."""
+    events = run(world(MSEL))
+    [made] = having(events, "decision_made")
+    assert (made.t, made.option, made.by) == (18.0, "watch", "default")
+    assert not having(events, "lead_assigned")
+
+
+def test_players_choice_runs_its_steps_after_the_cells_response_time():
+    """bp picks 'lead' at 9 minutes; it takes the lead 2 minutes later (its respond time)."""
+    events = run(world(MSEL), moves=[(9.0, cmd.Decide(decision="D-1", option="lead"))])
+    [made] = having(events, "decision_made")
+    assert (made.t, made.option, made.by) == (9.0, "lead", "player")
+    assert [(e.agency, e.t) for e in having(events, "lead_assigned")] == [("bp", 11.0)]
+
+
+def test_closed_or_unopened_decisions_are_refused_with_the_reason():
+    """A decision cannot be taken before it opens or after it closed; an unknown option is named."""
+    exercise = Exercise(load_scenario_text(world(MSEL), "story.yaml"), 1)
+    exercise.advance_to(5.0)
+    early = exercise.submit(cmd.Decide(decision="D-1", option="lead"))
+    assert isinstance(early, Refused) and "has not opened yet" in early.reason
+    exercise.advance_to(9.0)
+    typo = exercise.submit(cmd.Decide(decision="D-1", option="leed"))
+    assert isinstance(typo, Refused) and "did you mean 'lead'" in typo.reason
+    exercise.advance_to(30.0)
+    late = exercise.submit(cmd.Decide(decision="D-1", option="lead"))
+    assert isinstance(late, Refused) and "closed" in late.reason and "watch" in late.reason
+
+
+def test_decision_opened_by_an_event_is_about_that_events_incident():
+    """A `when` decision's steps without an incident act on the triggering event's incident."""
+    text = world("""
+        decisions:
+          - id: D-2
+            when: {event: zone_entered, zone: strip}
+            cell: bp
+            prompt: The contact crossed.
+            options:
+              - {id: lead, text: Lead it., do: [{assume_lead: null}]}
+            default: lead
+            deadline: 1m
+        """)
+    events = run(text)
+    [opened] = having(events, "decision_opened")
+    assert (opened.t, opened.incident) == (20.0, "c1")
+    assert [(e.agency, e.t) for e in having(events, "lead_assigned")] == [("bp", 23.0)]
+
+
+def test_adhoc_inject_is_numbered_and_applies_its_effect():
+    """A controller's own inject gets an X- number and can take a channel down."""
+    down = {"channel_down": {"between": ["bp", "partner"], "for": "5m"}}
+    events = run(world(), moves=[(3.0, cmd.AdHocInject(to=("bp",), text="Line drops.",
+                                                       effects=(down,)))])
+    assert [(e.inject, e.t) for e in having(events, "inject_delivered")] == [("X-1", 3.0)]
+    assert [(e.kind, e.t) for e in events if e.kind.startswith("channel")] == [
+        ("channel_down", 3.0), ("channel_up", 8.0)]

@@ -1,0 +1,89 @@
+"""A broken rule never stops an action: it happens, and a violation records the rule —
+authority, jurisdiction, approval, deconfliction."""
+
+from conftest import having, run, world
+
+from sim import commands as cmd
+
+
+def rules_broken(events, agency):
+    return [e.rule for e in having(events, "violation", agency=agency)]
+
+
+def test_acting_across_the_line_breaks_authority_and_jurisdiction():
+    """bp disrupts in the partner's territory: the action is taken and both rules are broken."""
+    events = run(world(), moves=[(6.0, cmd.Act(agency="bp", incident="c1", action="disrupt"))])
+    assert [(e.t, e.zone) for e in having(events, "action_taken", agency="bp")] == [(8.0, "far")]
+    assert rules_broken(events, "bp") == ["authority", "jurisdiction"]
+
+
+def test_remote_action_is_exempt_from_jurisdiction():
+    """Observing across the boundary is lawful from home soil: no violation."""
+    events = run(world(), moves=[(6.0, cmd.Act(agency="tf", incident="c1", action="observe"))])
+    assert having(events, "action_taken", action="observe")
+    assert rules_broken(events, "tf") == []
+
+
+def test_action_waits_for_approval_when_its_authority_names_an_approver():
+    """In the strip, bp's disrupt needs hq's approval, which takes 10 minutes."""
+    events = run(world(), moves=[(21.0, cmd.Act(agency="bp", incident="c1", action="disrupt"))])
+    assert [e.t for e in having(events, "approval_requested", by="hq")] == [23.0]
+    assert [e.t for e in having(events, "approval_granted", by="hq")] == [33.0]
+    assert [e.t for e in having(events, "action_taken")] == [33.0]
+    assert rules_broken(events, "bp") == []
+
+
+def test_forced_action_skips_approval_and_breaks_the_approval_rule():
+    """The controller records bp acting at once, without waiting: an approval violation."""
+    events = run(world(), moves=[(21.0, cmd.Act(agency="bp", incident="c1", action="disrupt",
+                                                force=True))])
+    assert not having(events, "approval_requested")
+    assert [e.t for e in having(events, "action_taken")] == [23.0]
+    assert rules_broken(events, "bp") == ["approval"]
+
+
+def test_action_touching_airspace_without_coordination_breaks_deconfliction():
+    """In town the airspace belongs to faa: acting without its grant is a deconfliction violation."""
+    events = run(world(), moves=[(41.0, cmd.Act(agency="bp", incident="c1", action="disrupt",
+                                                force=True))])
+    assert rules_broken(events, "bp") == ["approval", "deconfliction"]
+    [violation] = having(events, "violation", rule="deconfliction")
+    assert "airspace in town is not deconflicted with faa" in violation.detail
+
+
+def test_action_during_traffic_breaks_deconfliction_even_with_a_grant():
+    """A grant does not make acting safe while traffic is active in the zone."""
+    text = world("""
+        injects:
+          - {id: M-1, at: 49m, to: faa, text: Air ambulance., effects: [{traffic: {zone: town, for: 10m}}]}
+        """)
+    events = run(text, moves=[
+        (40.0, cmd.Coordinate(agency="bp", incident="c1", with_="faa", domain="airspace")),
+        (50.0, cmd.Act(agency="bp", incident="c1", action="disrupt", force=True))])
+    assert [e.t for e in having(events, "coordination_granted")] == [48.0]
+    details = [e.detail for e in having(events, "violation", rule="deconfliction")]
+    assert details == ["traffic is active in town"]
+
+
+def test_assume_lead_waits_for_a_free_slot_at_capacity():
+    """bp (capacity 1) leads c0 until it leaves at 30m; its lead of c1 starts only then."""
+    text = world(replace={"incidents:\n": "incidents:\n  - {id: c0, path: [{zone: strip, at: 1m}],"
+                                          " leaves: 30m, detected_by: bp}\n"})
+    events = run(text, moves=[(1.0, cmd.AssumeLead(agency="bp", incident="c0")),
+                              (6.0, cmd.AssumeLead(agency="bp", incident="c1"))])
+    assert [(e.incident, e.t) for e in having(events, "lead_assigned")] == [
+        ("c0", 3.0), ("c1", 30.0)]
+
+
+def test_withdrawn_lead_leaves_a_gap_and_its_agency_does_not_act_until_it_returns():
+    """tf leads in the strip, then withdraws for 15 minutes: a gap opens, and its action waits."""
+    text = world("""
+        injects:
+          - {id: M-1, at: 25m, to: tf, text: Sensor reassigned., effects: [{withdraw: {agency: tf, for: 15m}}]}
+        """)
+    events = run(text, moves=[(20.0, cmd.AssumeLead(agency="tf", incident="c1")),
+                              (24.0, cmd.Act(agency="tf", incident="c1", action="warn"))])
+    gaps = [(e.kind, e.t, e.zone) for e in events if e.kind.startswith("lead_gap")]
+    assert gaps[2:5] == [("lead_gap", 20.0, "strip"), ("lead_gap_closed", 23.0, "strip"),
+                         ("lead_gap", 25.0, "strip")]
+    assert [e.t for e in having(events, "action_taken", agency="tf")] == [40.0]  # on return
