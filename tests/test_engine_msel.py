@@ -108,3 +108,22 @@ def test_adhoc_inject_is_numbered_and_applies_its_effect():
     assert [(e.inject, e.t) for e in having(events, "inject_delivered")] == [("X-1", 3.0)]
     assert [(e.kind, e.t) for e in events if e.kind.startswith("channel")] == [
         ("channel_down", 3.0), ("channel_up", 8.0)]
+
+
+def test_an_inject_and_a_decision_waiting_on_the_same_event_both_fire():
+    """Two MSEL lines triggered by the same crossing both happen (one firing must not hide the other)."""
+    text = world("""
+        injects:
+          - {id: M-1, when: {event: zone_entered, zone: strip}, to: bp, text: It crossed.}
+        decisions:
+          - id: D-1
+            when: {event: zone_entered, zone: strip}
+            cell: bp
+            prompt: Lead?
+            options: [{id: lead, text: Lead., do: [{assume_lead: c1}]}]
+            default: lead
+            deadline: 5m
+        """)
+    events = run(text)
+    assert [e.t for e in having(events, "inject_delivered")] == [20.0]
+    assert [e.t for e in having(events, "decision_opened")] == [20.0]
