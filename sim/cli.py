@@ -19,14 +19,15 @@ import click
 import typer
 
 from sim import events as ev
+from sim.engine import Exercise
 from sim.errors import Diagnostic, ScenarioError, TabletopError
 from sim.evaluate import evaluate
-from sim.headless import fixed_choices, play_out
+from sim.headless import play_out, policy_for
 from sim.journal import Journal, canonical_lines
 from sim.loader import load_scenario, load_scenario_text
 from sim.references import unknown
 from sim.scenario import Scenario, parse_duration
-from sim.session import resume, start
+from sim.session import resume
 from sim.timeline import line, start_of, tplus
 from sim.yamlsource import read_text
 
@@ -137,7 +138,7 @@ def validate(
             typer.echo(f"{path}: ok — " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     if as_json:
         typer.echo(json.dumps({"valid": summaries, "problems": [p.as_dict() for p in problems]},
-                              indent=2))
+                              indent=2, ensure_ascii=False))
     elif problems:
         typer.echo("\n".join(map(str, problems)), err=True)
     if problems:
@@ -168,20 +169,22 @@ def run(
                                               "(e.g. 45m); resume later.")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="Print only the objectives, not "
                                           "the timeline.")] = False,
+    variant: Annotated[str | None, typer.Option("--variant", help="Run this policy variant of "
+                                                "the scenario.")] = None,
 ) -> None:
     """Run a scenario headless to the end and print its timeline and objectives.
 
     Example: tabletop run scenarios/river-watch.yaml --seed 7 --decide D-1=act-across
     """
     text = read_text(scenario_file)
-    scenario = load_scenario_text(text, scenario_file)
+    scenario = load_scenario_text(text, scenario_file, variant)
     choices = _choices(scenario, decide)
     stop = _minutes(until, "--until") if until else math.inf
     with tempfile.TemporaryDirectory(prefix="tabletop-") as scratch:
         path = journal or os.path.join(scratch, "journal.sqlite")
-        exercise = start(text, scenario_file, seed, path)
+        exercise = Exercise(scenario, seed, Journal.create(path, text, seed, variant))
         exercise.journal.set_policy(choices)
-        play_out(exercise, fixed_choices(choices), stop)
+        play_out(exercise, policy_for(exercise.scenario, seed, choices), stop)
         _report_run(exercise, list(exercise.journal.events()), summary)
         exercise.journal.close()
 
@@ -211,7 +214,7 @@ def resume_run(
     Example: tabletop resume exercise.sqlite
     """
     exercise = resume(journal)
-    play_out(exercise, fixed_choices(exercise.journal.policy()))
+    play_out(exercise, policy_for(exercise.scenario, exercise.seed, exercise.journal.policy()))
     _report_run(exercise, list(exercise.journal.events()), summary)
     exercise.journal.close()
 

@@ -25,6 +25,7 @@ class Decide(_Command):
     kind: Literal["decide"] = "decide"
     decision: Id
     option: Id
+    incident: Id | None = None  # which instance, when the decision opens per incident
     by: Literal["player", "policy"] = "player"
 
 

@@ -36,18 +36,19 @@ from sim.scenario import (
     Decision,
     HandOff,
     HandOffSpec,
-    Incident,
     Inject,
     Lognormal,
     Notify,
+    Order,
     Request,
     RequestSpec,
     Scenario,
+    Stream,
     Traffic,
     Triangular,
     Withdraw,
 )
-from sim.state import State
+from sim.state import State, instance_key
 
 Process = Generator[simpy.Event, Any, Any]
 Z90 = 1.2815515655446004  # the standard normal's 90th percentile
@@ -97,6 +98,7 @@ class Exercise:
         self._fresh: list[ev.Event] = []
         self._streams: dict[str, random.Random] = {}
         self._choices: dict[str, simpy.Event] = {}
+        self._opened: set[str] = set()
         self._lead_ends: dict[str, simpy.Event] = {}
         self._leading = {a.id: simpy.Resource(self.env, a.capacity) for a in scenario.agencies}
         self._returned: dict[str, simpy.Event] = {}
@@ -224,7 +226,11 @@ class Exercise:
         s = self.scenario
         self.env.process(self.exercise_runs())
         for incident in s.incidents:
-            self.env.process(self.incident_moves(incident))
+            path = tuple((step.zone, step.at) for step in incident.path)
+            self.env.process(self.incident_moves(incident.id, path, incident.leaves,
+                                                 incident.detectors))
+        for stream in s.streams:
+            self.env.process(self.stream_arrives(stream))
         for inject in s.injects:
             if inject.at is not None:
                 self.env.process(self.inject_waits(inject, inject.at))
@@ -235,8 +241,29 @@ class Exercise:
             if decision.at is not None:
                 self.env.process(self.decision_opens(decision, decision.at, None))
             else:
-                self._once(decision.when, lambda e, d=decision: self.env.process(
-                    self.decision_opens(d, 0.0, getattr(e, "incident", None))))
+                self._always(decision.when, lambda e, d=decision: self._open_for(d, e))
+        for order in s.orders:
+            self._always(order.when, lambda e, o=order: self._obey(o, e))
+
+    def _open_for(self, decision: Decision, event: ev.Event) -> None:
+        """A `when` decision opens once for each incident whose event matches."""
+        subject = getattr(event, "incident", None)
+        if instance_key(decision.id, subject) not in self._opened:
+            self._opened.add(instance_key(decision.id, subject))
+            self.env.process(self.decision_opens(decision, 0.0, subject))
+
+    def _obey(self, order: Order, event: ev.Event) -> None:
+        """A standing order: its agency (or the incident's lead) carries out its steps."""
+        subject = getattr(event, "incident", None)
+        agency = order.agency
+        if agency == "lead":
+            agency = self.state.incidents[subject].lead if self.state.present(subject) else None
+        if agency is not None:
+            self.env.process(self.agency_carries_out(agency, order.do, subject))
+
+    def _always(self, event_filter: dict, then: Callable[[ev.Event], Any]) -> None:
+        """Run `then` at every event matching the filter."""
+        self._triggers[event_filter["event"]].append((event_filter, then))
 
     def _once(self, event_filter: dict, then: Callable[[ev.Event], Any]) -> None:
         """Run `then` at the first event matching the filter, and never again."""
@@ -256,17 +283,39 @@ class Exercise:
         yield self.env.timeout(self.end_time)
         self.emit(ev.ExerciseEnded, reason="the exercise clock ran out")
 
-    def incident_moves(self, incident: Incident) -> Process:
-        for n, step in enumerate(incident.path):
-            yield self.env.timeout(step.at - self.env.now)
-            self.emit(ev.ZoneEntered, incident=incident.id, zone=step.zone)
+    def incident_moves(self, incident: str, path: tuple[tuple[str, float], ...], leaves: float,
+                       detectors: tuple[str, ...]) -> Process:
+        """Enter each zone of the path at its time (detected on appearing), then leave."""
+        for n, (zone, at) in enumerate(path):
+            yield self.env.timeout(at - self.env.now)
+            self.emit(ev.ZoneEntered, incident=incident, zone=zone)
             if n == 0:
-                by = next((a for a in incident.detectors if a not in self.state.withdrawn), None)
+                by = next((a for a in detectors if a not in self.state.withdrawn), None)
                 if by is not None:
-                    self.emit(ev.Detected, incident=incident.id, by=by, zone=step.zone)
-        yield self.env.timeout(incident.leaves - self.env.now)
-        self.emit(ev.IncidentLeft, incident=incident.id)
-        self._end_lead(incident.id)
+                    self.emit(ev.Detected, incident=incident, by=by, zone=zone)
+        yield self.env.timeout(leaves - self.env.now)
+        self.emit(ev.IncidentLeft, incident=incident)
+        self._end_lead(incident)
+
+    def stream_arrives(self, stream: Stream) -> Process:
+        """Start an incident every `every` over the stream's window, on a weighted route."""
+        rng = self.stream(f"stream:{stream.id}")
+        until = self.end_time if stream.until is None else stream.until
+        weights = [route.weight for route in stream.routes]
+        at, count = stream.start, 0
+        while stream.limit is None or count < stream.limit:
+            at += draw(stream.every, rng)
+            if at > until:
+                return
+            yield self.env.timeout(at - self.env.now)
+            count += 1
+            route = rng.choices(stream.routes, weights)[0]
+            path, t = [], at
+            for stop in route.path:
+                path.append((stop.zone, t))
+                t += draw(stop.dwell, rng)
+            self.env.process(self.incident_moves(f"{stream.id}-{count}", tuple(path), t,
+                                                 stream.detectors))
 
     def inject_waits(self, inject: Inject, delay: float) -> Process:
         yield self.env.timeout(delay)
@@ -274,14 +323,17 @@ class Exercise:
             self._deliver(inject.id, inject.recipients, inject.text, inject.effects)
 
     def decision_opens(self, decision: Decision, delay: float, subject: str | None) -> Process:
+        """Open a decision for its cell; a player's choice or, at the deadline, the default."""
         yield self.env.timeout(delay)
+        key = instance_key(decision.id, subject)
         self.emit(ev.DecisionOpened, decision=decision.id, cell=decision.cell,
                   deadline=self.env.now + decision.deadline, incident=subject)
-        chosen = self._choices[decision.id] = self.env.event()
+        chosen = self._choices[key] = self.env.event()
         yield chosen | self.env.timeout(decision.deadline)
-        del self._choices[decision.id]
+        del self._choices[key]
         option, by = chosen.value if chosen.triggered else (decision.default, "default")
-        self.emit(ev.DecisionMade, decision=decision.id, cell=decision.cell, option=option, by=by)
+        self.emit(ev.DecisionMade, decision=decision.id, cell=decision.cell, option=option, by=by,
+                  incident=subject)
         steps = decision.option(option).do
         if steps:
             self.env.process(self.agency_carries_out(decision.cell, steps, subject))
@@ -495,7 +547,7 @@ class Exercise:
     def command_takes_effect(self, c: Any, at: float) -> Process:
         yield self.env.timeout(at - self.env.now)
         if isinstance(c, cmd.Decide):
-            self._choices[c.decision].succeed((c.option, c.by))
+            self._choices[self.state.instance_of(c.decision, c.incident)].succeed((c.option, c.by))
         elif isinstance(c, cmd.FireInject):
             inject = next(i for i in self.scenario.injects if i.id == c.inject)
             self._deliver(inject.id, inject.recipients, inject.text, inject.effects)

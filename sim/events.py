@@ -241,6 +241,7 @@ class DecisionMade(Event):
     cell: str
     option: str
     by: str
+    incident: str | None = None
 
 
 @_event("note")

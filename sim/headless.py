@@ -6,11 +6,14 @@ The policy answers each decision as it opens; its answers enter through
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable
 
 from sim import commands as cmd
 from sim import events as ev
 from sim.engine import Exercise
+from sim.scenario import Scenario
+from sim.state import instance_key
 
 Policy = Callable[[ev.DecisionOpened], str | None]
 
@@ -20,6 +23,23 @@ def fixed_choices(choices: dict[str, str]) -> Policy:
     return lambda opened: choices.get(opened.decision)
 
 
+def policy_for(scenario: Scenario, seed: int, choices: dict[str, str] | None = None) -> Policy:
+    """The scenario's `policy` (a fixed option or weights per decision) with `choices` on
+    top. A weighted pick draws from its own stream per decision instance, so it does not
+    depend on what else happened, nor on whether the run was resumed."""
+    table: dict[str, str | dict[str, float]] = {**scenario.policy, **(choices or {})}
+
+    def choose(opened: ev.DecisionOpened) -> str | None:
+        choice = table.get(opened.decision)
+        if choice is None or isinstance(choice, str):
+            return choice
+        key = instance_key(opened.decision, opened.incident)
+        rng = random.Random(f"{seed}:policy:{key}")
+        return rng.choices(list(choice), weights=list(choice.values()))[0]
+
+    return choose
+
+
 def play_out(exercise: Exercise, policy: Policy | None = None,
              until: float = math.inf) -> list[ev.Event]:
     """Advance one instant at a time to `until` (or the end), letting the policy decide
@@ -27,12 +47,15 @@ def play_out(exercise: Exercise, policy: Policy | None = None,
     produced: list[ev.Event] = []
     pending = [e for e in exercise.state.open_decisions.values()]
     while True:
-        for opened in pending:
+        while pending:  # a decision taken now may open another one at the same instant
+            opened = pending.pop(0)
             option = policy(opened) if policy else None
             if option is not None:
                 result = exercise.submit(cmd.Decide(decision=opened.decision, option=option,
-                                                    by="policy"))
-                produced += getattr(result, "events", [])
+                                                    incident=opened.incident, by="policy"))
+                answered = getattr(result, "events", [])
+                produced += answered
+                pending += [e for e in answered if isinstance(e, ev.DecisionOpened)]
         at = exercise.next_event_time
         if at is None or at > until:
             break

@@ -61,7 +61,8 @@ class Journal:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def create(cls, path: str, scenario_text: str, seed: int) -> Journal:
+    def create(cls, path: str, scenario_text: str, seed: int,
+               variant: str | None = None) -> Journal:
         """A new journal for a run; refuses to overwrite an existing file."""
         if os.path.exists(path):
             raise JournalError(f"{path} already exists — reopen it (tabletop resume/play "
@@ -70,7 +71,8 @@ class Journal:
         meta = {"format": FORMAT, "format_version": FORMAT_VERSION,
                 "tabletop_version": __version__, "scenario_text": scenario_text,
                 "scenario_hash": scenario_hash(scenario_text), "seed": str(seed),
-                "created": datetime.now(UTC).isoformat(timespec="seconds"), "clock": "0"}
+                "created": datetime.now(UTC).isoformat(timespec="seconds"), "clock": "0",
+                **({"variant": variant} if variant else {})}
         journal = cls(path, db, meta)
         with journal._write():
             for statement in _SCHEMA.strip().split(";"):
@@ -122,6 +124,11 @@ class Journal:
     @property
     def seed(self) -> int:
         return int(self.meta["seed"])
+
+    @property
+    def variant(self) -> str | None:
+        """The policy variant of the scenario this exercise ran, if any."""
+        return self.meta.get("variant")
 
     @property
     def clock(self) -> float:

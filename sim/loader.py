@@ -9,24 +9,26 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim import references
+from sim import references, variants
 from sim.errors import Diagnostic, ScenarioError
+from sim.references import unknown
 from sim.scenario import Scenario
 from sim.yamlsource import Path, Source, dotted, parse, read_text
 
 
-def load_scenario(path: str) -> Scenario:
-    """Read, parse and validate a scenario file."""
-    return load_scenario_text(read_text(path), path)
+def load_scenario(path: str, variant: str | None = None) -> Scenario:
+    """Read, parse and validate a scenario file (or one of its named variants)."""
+    return load_scenario_text(read_text(path), path, variant)
 
 
-def load_scenario_text(text: str, name: str = "<scenario>") -> Scenario:
+def load_scenario_text(text: str, name: str = "<scenario>", variant: str | None = None) -> Scenario:
     """Parse and validate scenario text; `name` is what error lines call the file."""
-    return validate(parse(text, name))
+    return validate(parse(text, name), variant)
 
 
 def scenario_hash(text: str) -> str:
@@ -34,10 +36,35 @@ def scenario_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def validate(source: Source) -> Scenario:
-    """Validate parsed YAML as a scenario: shape first, then every cross-reference."""
+def validate(source: Source, variant: str | None = None) -> Scenario:
+    """Validate parsed YAML as a scenario — shape first, then every cross-reference, then
+    each policy variant applied — and return it, or the named variant of it."""
+    scenario = _check(source)
+    problems: list[Diagnostic] = []
+    chosen = None
+    for index, each in enumerate(scenario.variants):
+        applied, unapplied = variants.apply(source, index)
+        found = list(unapplied)
+        try:
+            result = _check(applied)
+        except ScenarioError as error:
+            found += error.diagnostics
+        problems += [replace(d, message=f"in variant '{each.id}': {d.message}") for d in found]
+        if not found and each.id == variant:
+            chosen = result
+    if problems:
+        raise ScenarioError(problems)
+    if variant is not None and chosen is None:
+        raise ScenarioError([Diagnostic(source.name, 1, 1, "variants", unknown(
+            "variant", variant, [v.id for v in scenario.variants]))])
+    return chosen or scenario
+
+
+def _check(source: Source) -> Scenario:
+    """One scenario's shape and cross-references."""
     if not isinstance(source.data, dict):
-        found = "a list" if isinstance(source.data, list) else "a single value"
+        found = ("a list" if isinstance(source.data, list) else "nothing" if source.data is None
+                 else "a single value")
         raise ScenarioError([source.diagnostic((), f"a scenario is a mapping of keys "
                                                f"('tabletop: 1', 'id: …', …), not {found}")])
     try:
@@ -54,6 +81,8 @@ def diagnose(source: Source, errors: list[Any]) -> list[Diagnostic]:
     """Map pydantic errors to lines: one diagnostic per place, in the planner's words."""
     out: dict[tuple[int, int, str], Diagnostic] = {}
     for error in errors:
+        if error["type"] == "too_short" and _has_errors_inside(error["loc"], errors):
+            continue  # pydantic counts only valid items: the items' own errors say it all
         path = resolve(source.data, error["loc"])
         kind = error["type"]
         if kind == "missing":
@@ -69,17 +98,20 @@ def diagnose(source: Source, errors: list[Any]) -> list[Diagnostic]:
     return list(out.values())
 
 
+def _has_errors_inside(loc: tuple[Any, ...], errors: list[Any]) -> bool:
+    return any(len(e["loc"]) > len(loc) and e["loc"][: len(loc)] == loc for e in errors)
+
+
 def resolve(data: Any, loc: tuple[Any, ...]) -> Path:
     """Follow an error location through the data, skipping segments that are not keys
     (union tags, pydantic's type names), so it lands on a node that has a mark."""
     path: Path = ()
     for segment in loc:
-        if isinstance(data, dict) and segment in data:
-            data = data[segment]
-        elif isinstance(data, list) and isinstance(segment, int) and 0 <= segment < len(data):
-            data = data[segment]
-        else:
+        in_mapping = isinstance(data, dict) and segment in data
+        in_list = isinstance(data, list) and isinstance(segment, int) and 0 <= segment < len(data)
+        if not (in_mapping or in_list):
             continue
+        data = data[segment]
         path = (*path, segment)
     return path
 
@@ -89,7 +121,12 @@ _PLACEHOLDERS = {
     ("incident", "assume_lead"): "<incident id>",
     ("zone",): "<zone id>",
     ("act", "action"): "<action id>",
-    ("at", "deadline", "leaves", "limit", "for", "duration", "delay"): "<duration, e.g. 15m>",
+    ("at", "deadline", "leaves", "limit", "for", "duration", "delay", "median", "p90", "min",
+     "mode", "max"): "<duration, e.g. 15m>",
+    ("id", "kind", "default"): "<a short id>",
+    ("title", "text", "prompt", "domain"): "<text>",
+    ("clock",): "{duration: 2h}",
+    ("agencies",): "[{id: …}]",
     ("event",): "<event name>",
     ("between", "allows", "in", "path", "options"): "[…]",
     ("tabletop",): "1",
@@ -97,6 +134,7 @@ _PLACEHOLDERS = {
 
 
 def placeholder(field: str) -> str:
+    """What to suggest writing for a missing key, so the fix can be copied."""
     return next((v for keys, v in _PLACEHOLDERS.items() if field in keys), "…")
 
 
@@ -145,7 +183,7 @@ _WORDING = {
     "dict_type": "expected a mapping (key: value lines), found {found}",
     "model_type": "expected a mapping (key: value lines), found {found}",
     "model_attributes_type": "expected a mapping (key: value lines), found {found}",
-    "too_short": "needs at least {min_length} item(s)",
+    "too_short": "needs at least {min_length} item(s), found {actual_length} — add more",
     "greater_than_equal": "must be at least {ge}",
 }
 

@@ -59,12 +59,20 @@ class _Checker:
             "objective": [o.id for o in scenario.objectives],
             "option": [o.id for d in scenario.decisions for o in d.options],
             "rule": list(RULES),
+            "stream": [x.id for x in scenario.streams],
+            "order": [x.id for x in scenario.orders],
+            "variant": [x.id for x in scenario.variants],
         }
         self.zone_kinds = [z.kind for z in scenario.zones]
+        self.streams = {stream.id for stream in scenario.streams}
 
     def ref(self, path: Path, what: str, value: str | None) -> None:
-        if value is not None and value not in self.ids[what]:
-            self.problems.append((path, unknown(what, value, self.ids[what])))
+        if value is None or value in self.ids[what]:
+            return
+        if what == "incident" and value.rpartition("-")[0] in self.streams \
+                and value.rpartition("-")[2].isdigit():
+            return  # the n-th incident of a stream
+        self.problems.append((path, unknown(what, value, self.ids[what])))
 
     def refs(self, path: Path, what: str, values: Iterable[str]) -> None:
         for i, value in enumerate(values):
@@ -83,12 +91,15 @@ class _Checker:
         for section, what in (("actions", "action"), ("zones", "zone"),
                               ("authorities", "authority"), ("agencies", "agency"),
                               ("incidents", "incident"), ("injects", "inject"),
-                              ("decisions", "decision"), ("objectives", "objective")):
+                              ("decisions", "decision"), ("objectives", "objective"),
+                              ("streams", "stream"), ("orders", "order"),
+                              ("variants", "variant")):
             self.unique(section, getattr(s, section), what)
         self.world()
         self.incidents()
         self.injects()
         self.decisions()
+        self.analysis()
         for i, objective in enumerate(s.objectives):
             at = ("objectives", i)
             if objective.within:
@@ -171,6 +182,41 @@ class _Checker:
                                       "no channel connects " + " and ".join(between)
                                       + " — name agencies that share a channel"))
 
+    def analysis(self) -> None:
+        """Streams, standing orders and the headless policy."""
+        s = self.s
+        for i, stream in enumerate(s.streams):
+            for j, route in enumerate(stream.routes):
+                for k, stop in enumerate(route.path):
+                    self.ref(("streams", i, "routes", j, "path", k, "zone"), "zone", stop.zone)
+            if isinstance(stream.detected_by, str):
+                self.ref(("streams", i, "detected_by"), "agency", stream.detected_by)
+            else:
+                self.refs(("streams", i, "detected_by"), "agency", stream.detectors)
+        for i, order in enumerate(s.orders):
+            if order.agency != "lead":
+                self.ref(("orders", i, "agency"), "agency", order.agency)
+            self.filter(("orders", i, "when"), order.when)
+            subject = "incident" in EVENT_FIELDS.get(str(order.when.get("event")), ())
+            for k, step in enumerate(order.do):
+                self.step(("orders", i, "do", k), step, subject)
+        decisions = {d.id: d for d in s.decisions}
+        for decision_id, choice in s.policy.items():
+            if decision_id not in decisions:
+                self.problems.append((("policy", decision_id), unknown(
+                    "decision", decision_id, decisions)))
+                continue
+            options = [o.id for o in decisions[decision_id].options]
+            for option in [choice] if isinstance(choice, str) else choice:
+                if option not in options:
+                    where = ("policy", decision_id) if isinstance(choice, str) else (
+                        "policy", decision_id, option)
+                    self.problems.append((where, unknown("option", option, options)))
+            if isinstance(choice, dict) and any(w < 0 for w in choice.values()) or \
+                    isinstance(choice, dict) and not sum(choice.values()) > 0:
+                self.problems.append((("policy", decision_id), "policy weights must be zero or "
+                                      "more, and not all zero"))
+
     def decisions(self) -> None:
         for i, decision in enumerate(self.s.decisions):
             at = ("decisions", i)
@@ -182,8 +228,8 @@ class _Checker:
             seen: set[str] = set()
             for j, option in enumerate(decision.options):
                 if option.id in seen:
-                    self.problems.append(((*at, "options", j, "id"),
-                                          f"option id '{option.id}' is used twice in this decision"))
+                    self.problems.append(((*at, "options", j, "id"), f"option id '{option.id}' "
+                                          "is used twice in this decision — rename one"))
                 seen.add(option.id)
             if decision.when is not None:
                 self.filter((*at, "when"), decision.when)
@@ -214,6 +260,10 @@ class _Checker:
 
     def filter(self, at: Path, event_filter: dict[str, Any]) -> None:
         kind = event_filter.get("event")
+        if not isinstance(kind, str):
+            self.problems.append(((*at, "event"), "a filter matches one event name — write "
+                                  "'event: <event name>', and one filter per event"))
+            return
         if kind not in EVENT_FIELDS:
             self.problems.append(((*at, "event"), unknown("event", str(kind), EVENT_FIELDS)))
             return
@@ -236,7 +286,7 @@ class _Checker:
                 self.problems.append((at, unknown("decider", str(value), DECIDED_BY)))
             return
         what = _FILTER_FIELD_IDS.get(key)
-        if what:
+        if what and (kind, key) not in _FREE_TEXT_FIELDS:
             self.ref(at, what, str(value))
 
 
@@ -246,6 +296,8 @@ _FILTER_FIELD_IDS = {
     "decision": "decision", "inject": "inject", "option": "option", "action": "action",
     "authority": "authority", "objective": "objective", "rule": "rule",
 }
+
+_FREE_TEXT_FIELDS = {("objective_rated", "by")}  # an evaluator's name, not an agency
 
 _STEP_INCIDENT: dict[type, tuple[str, Path]] = {
     AssumeLead: ("assume_lead", ("assume_lead",)),

@@ -36,8 +36,8 @@ def _agency(world: World, state: State, agency: str) -> str | None:
 
 def _incident(world: World, state: State, incident: str) -> str | None:
     ids = [i.id for i in world.scenario.incidents]
-    if incident not in ids:
-        return unknown("incident", incident, ids)
+    if incident not in ids and incident not in state.incidents:
+        return unknown("incident", incident, ids + list(state.incidents))
     if incident not in state.incidents:
         return f"incident {incident} has not appeared yet"
     if not state.incidents[incident].present:
@@ -49,11 +49,16 @@ def _decide(world: World, state: State, c: cmd.Decide) -> str | None:
     decision = next((d for d in world.scenario.decisions if d.id == c.decision), None)
     if decision is None:
         return unknown("decision", c.decision, [d.id for d in world.scenario.decisions])
-    if c.decision in state.decided:
-        made = state.decided[c.decision]
-        return f"decision {c.decision} is closed: '{made.option}' was taken ({made.by})"
-    if c.decision not in state.open_decisions:
-        return f"decision {c.decision} has not opened yet"
+    key = state.instance_of(c.decision, c.incident)
+    if key in state.decided:
+        made = state.decided[key]
+        return f"decision {key} is closed: '{made.option}' was taken ({made.by})"
+    if key not in state.open_decisions:
+        several = [k for k, d in state.open_decisions.items() if d.decision == c.decision]
+        if several:
+            return (f"decision {c.decision} is open for several incidents ({', '.join(several)}) "
+                    "— say which incident")
+        return f"decision {key} has not opened yet"
     return _known("option", c.option, [o.id for o in decision.options])
 
 

@@ -29,12 +29,14 @@ FORMAT_VERSIONS = (1,)
 
 # --------------------------------------------------------------------------- durations
 
-_DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?\s*$")
-DURATION_FORMS = "write it as 90s, 15m, 2h, 1h30m or a number of minutes"
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_DURATION = re.compile(
+    rf"^\s*(?:{_NUMBER}d)?\s*(?:{_NUMBER}h)?\s*(?:{_NUMBER}m)?\s*(?:{_NUMBER}s)?\s*$")
+DURATION_FORMS = "write it as 90s, 15m, 2h, 1h30m, 365d or a number of minutes"
 
 
 def parse_duration(value: Any) -> float:
-    """Minutes from `90s`, `15m`, `2h`, `1h30m` or a bare number of minutes."""
+    """Minutes from `90s`, `15m`, `2h`, `1h30m`, `365d` or a bare number of minutes."""
     if isinstance(value, bool):
         raise PydanticCustomError("duration", "{value} is not a duration — " + DURATION_FORMS,
                                   {"value": value})
@@ -46,21 +48,23 @@ def parse_duration(value: Any) -> float:
         if text and re.fullmatch(r"\d+(?:\.\d+)?", text):
             minutes = float(text)
         elif text and match and any(match.groups()):
-            hours, mins, secs = (float(g) if g else 0.0 for g in match.groups())
-            minutes = hours * 60 + mins + secs / 60
+            days, hours, mins, secs = (float(g) if g else 0.0 for g in match.groups())
+            minutes = days * 1440 + hours * 60 + mins + secs / 60
         else:
             raise PydanticCustomError("duration", "'{value}' is not a duration — " + DURATION_FORMS,
                                       {"value": value})
     else:
         raise PydanticCustomError("duration", "a duration is text or a number — " + DURATION_FORMS)
     if minutes < 0 or minutes != minutes or minutes == float("inf"):
-        raise PydanticCustomError("duration", "a duration cannot be negative or infinite")
+        raise PydanticCustomError("duration", "a duration cannot be negative or infinite — "
+                                  + DURATION_FORMS)
     return minutes
 
 
 def _positive(minutes: float) -> float:
     if minutes <= 0:
-        raise PydanticCustomError("duration", "this duration must be longer than zero")
+        raise PydanticCustomError("duration", "this duration is zero — give it a length, "
+                                  "such as 5m")
     return minutes
 
 
@@ -100,7 +104,8 @@ class Lognormal(Model):
     @model_validator(mode="after")
     def _check(self) -> Any:
         if self.p90 < self.median:
-            raise PydanticCustomError("latency", "p90 must be at least the median")
+            raise PydanticCustomError("latency", "p90 is shorter than the median — make p90 at "
+                                      "least the median (nine in ten waits end by p90)")
         return self
 
 
@@ -114,25 +119,33 @@ class Triangular(Model):
     @model_validator(mode="after")
     def _check(self) -> Any:
         if not self.min <= self.mode <= self.max:
-            raise PydanticCustomError("latency", "a triangular latency needs min ≤ mode ≤ max")
+            raise PydanticCustomError("latency", "min, mode and max are out of order — write them "
+                                      "so that min ≤ mode ≤ max")
         return self
 
 
-def _latency_form(value: Any) -> str:
+LATENCY_FORMS = "write a duration (5m), {median: 5m, p90: 12m} or {min: 2m, mode: 5m, max: 15m}"
+
+
+def _latency_form(value: Any) -> str | None:
+    """Which of the three latency forms a value is written in (None: none of them)."""
     if isinstance(value, dict):
-        return "triangular form" if {"min", "mode", "max"} & value.keys() else "median form"
+        if {"min", "mode", "max"} & value.keys():
+            return "triangular form"
+        return "median form" if {"median", "p90"} & value.keys() else None
     if isinstance(value, Lognormal):
         return "median form"
     if isinstance(value, Triangular):
         return "triangular form"
-    return "fixed form"
+    return "fixed form" if isinstance(value, str | int | float) else None
 
 
 Latency = Annotated[
     Annotated[Duration, Tag("fixed form")]
     | Annotated[Lognormal, Tag("median form")]
     | Annotated[Triangular, Tag("triangular form")],
-    Discriminator(_latency_form),
+    Discriminator(_latency_form, custom_error_type="latency",
+                  custom_error_message="this is not a latency — " + LATENCY_FORMS),
 ]
 
 # --------------------------------------------------------------------------- filters
@@ -266,7 +279,7 @@ def _key_tag(keys: tuple[str, ...], suffix: str):
     locations are mapped back to lines."""
 
     def pick(value: Any) -> str | None:
-        present = value.keys() if isinstance(value, dict) else vars(value)
+        present = value.keys() if isinstance(value, dict) else getattr(value, "__dict__", {})
         for key in keys:
             if key in present and (isinstance(value, dict) or getattr(value, key) is not None):
                 return f"{key} {suffix}"
@@ -282,7 +295,8 @@ Effect = Annotated[
     Discriminator(
         _key_tag(EFFECT_KEYS, "effect"),
         custom_error_type="effect",
-        custom_error_message="an effect is one of: " + ", ".join(EFFECT_KEYS),
+        custom_error_message="this is not an effect — start it with one of: "
+        + ", ".join(EFFECT_KEYS),
     ),
 ]
 
@@ -363,6 +377,14 @@ class Act(Model):
 
 STEP_KEYS = ("assume_lead", "handoff", "notify", "request", "coordinate", "act")
 
+SUBJECT_ONLY_STEPS = ("assume_lead",)
+
+
+def _bare_verb(value: Any) -> Any:
+    """`- assume_lead` alone means: about the subject incident (standing orders)."""
+    return {value: None} if isinstance(value, str) and value in SUBJECT_ONLY_STEPS else value
+
+
 Step = Annotated[
     Annotated[AssumeLead, Tag("assume_lead step")]
     | Annotated[HandOff, Tag("handoff step")]
@@ -373,8 +395,9 @@ Step = Annotated[
     Discriminator(
         _key_tag(STEP_KEYS, "step"),
         custom_error_type="step",
-        custom_error_message="a step is one of: " + ", ".join(STEP_KEYS),
+        custom_error_message="this is not a step — start it with one of: " + ", ".join(STEP_KEYS),
     ),
+    BeforeValidator(_bare_verb),
 ]
 
 # --------------------------------------------------------------------------- MSEL
@@ -477,6 +500,63 @@ class Objective(Model):
         return "within" if self.within else "never" if self.never is not None else "before"
 
 
+# --------------------------------------------------------------------------- analysis at scale
+
+
+class RouteStop(Model):
+    zone: Id
+    dwell: Latency
+
+
+class Route(Model):
+    """One way through the zones, chosen in proportion to its weight."""
+
+    weight: float = Field(default=1.0, gt=0)
+    path: tuple[RouteStop, ...] = Field(min_length=1)
+
+
+class Stream(Model):
+    """Incidents arriving over a window, one every `every` (a latency), each following a
+    route; incident ids are `<stream id>-1`, `<stream id>-2`, …"""
+
+    id: Id
+    name: str | None = None
+    start: Duration = 0.0
+    until: Duration | None = None
+    every: Latency
+    limit: int | None = Field(default=None, ge=1)
+    routes: tuple[Route, ...] = Field(min_length=1)
+    detected_by: Id | tuple[Id, ...] | None = None
+
+    @property
+    def detectors(self) -> tuple[str, ...]:
+        if self.detected_by is None:
+            return ()
+        return (self.detected_by,) if isinstance(self.detected_by, str) else self.detected_by
+
+
+class Order(Model):
+    """A standing order (an SOP, an agreement): when an event matches, `agency` carries out
+    the steps, with the event's incident as their subject. `agency: lead` means whoever
+    leads that incident at the moment."""
+
+    id: Id
+    text: str | None = None
+    agency: Id
+    when: Filter
+    do: tuple[Step, ...] = Field(min_length=1)
+
+
+class Variant(Model):
+    """A policy variant: `set` replaces fields by id path (`authorities.border-mitigation.
+    approval: null`), `add` appends items to sections (`orders: [...]`)."""
+
+    id: Id
+    text: str = ""
+    set: dict[str, Any] = Field(default_factory=dict)
+    add: dict[str, tuple[Any, ...]] = Field(default_factory=dict)
+
+
 # --------------------------------------------------------------------------- the scenario
 
 
@@ -487,8 +567,8 @@ def _clock_label(value: str) -> str:
             return value
         except ValueError:
             pass
-    raise PydanticCustomError(
-        "clock", "'{value}' is not a start time — write 2026-03-14T02:00 or 02:00", {"value": value})
+    raise PydanticCustomError("clock", "'{value}' is not a start time — write "
+                              "2026-03-14T02:00 or 02:00", {"value": value})
 
 
 class Clock(Model):
@@ -513,6 +593,10 @@ class Scenario(Model):
     injects: tuple[Inject, ...] = ()
     decisions: tuple[Decision, ...] = ()
     objectives: tuple[Objective, ...] = ()
+    streams: tuple[Stream, ...] = ()
+    orders: tuple[Order, ...] = ()
+    policy: dict[Id, Id | dict[Id, float]] = Field(default_factory=dict)
+    variants: tuple[Variant, ...] = ()
 
     @field_validator("tabletop")
     @classmethod

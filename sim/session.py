@@ -14,10 +14,13 @@ from sim.loader import load_scenario_text, scenario_hash
 from sim.scenario import Scenario
 
 
-def start(scenario_text: str, name: str, seed: int, journal_path: str | None) -> Exercise:
-    """A new exercise from scenario text, journaled to `journal_path` when given."""
-    scenario = load_scenario_text(scenario_text, name)
-    journal = Journal.create(journal_path, scenario_text, seed) if journal_path else None
+def start(scenario_text: str, name: str, seed: int, journal_path: str | None,
+          variant: str | None = None) -> Exercise:
+    """A new exercise from scenario text (or one of its variants), journaled to
+    `journal_path` when given."""
+    scenario = load_scenario_text(scenario_text, name, variant)
+    journal = (Journal.create(journal_path, scenario_text, seed, variant) if journal_path
+               else None)
     exercise = Exercise(scenario, seed, journal)
     exercise.advance_to(0.0)
     return exercise
@@ -51,7 +54,8 @@ def resume(path: str, scenario_text: str | None = None) -> Exercise:
         raise JournalError(f"{path} was written for a different version of this scenario (its "
                            "text changed since) — open the journal alone, without the scenario, "
                            "or start a new journal")
-    scenario = load_scenario_text(journal.scenario_text, f"{path} (its scenario)")
+    scenario = load_scenario_text(journal.scenario_text, f"{path} (its scenario)",
+                                  journal.variant)
     produced: list[ev.Event] = []
     exercise = replay(scenario, journal.seed, journal.commands(), produced)
     produced += exercise.advance_to(journal.clock)

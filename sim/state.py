@@ -24,6 +24,12 @@ class IncidentNow:
     present: bool = True
 
 
+def instance_key(decision: str, incident: str | None) -> str:
+    """A decision opens once, or once per incident (`D-2@crossings-17`) when an event about
+    that incident opened it."""
+    return decision if incident is None else f"{decision}@{incident}"
+
+
 @dataclass
 class OpenDecision:
     decision: str
@@ -82,7 +88,14 @@ class State:
         """The incidents an agency leads now."""
         return [i.id for i in self.incidents.values() if i.present and i.lead == agency]
 
-    def present(self, incident: str) -> bool:
+    def instance_of(self, decision: str, incident: str | None = None) -> str:
+        """The key of an open (or taken) decision: the one named, or the only instance open."""
+        if incident is not None or decision in self.open_decisions or decision in self.decided:
+            return instance_key(decision, incident)
+        open_now = [k for k, d in self.open_decisions.items() if d.decision == decision]
+        return open_now[0] if len(open_now) == 1 else decision
+
+    def present(self, incident: str | None) -> bool:
         return incident in self.incidents and self.incidents[incident].present
 
     # one small method per event kind that changes the world
@@ -139,12 +152,13 @@ class State:
         self.delivered[e.inject] = e
 
     def _opened(self, e: ev.DecisionOpened) -> None:
-        self.open_decisions[e.decision] = OpenDecision(e.decision, e.cell, e.t, e.deadline,
-                                                       e.incident)
+        self.open_decisions[instance_key(e.decision, e.incident)] = OpenDecision(
+            e.decision, e.cell, e.t, e.deadline, e.incident)
 
     def _made(self, e: ev.DecisionMade) -> None:
-        self.open_decisions.pop(e.decision, None)
-        self.decided[e.decision] = e
+        key = instance_key(e.decision, e.incident)
+        self.open_decisions.pop(key, None)
+        self.decided[key] = e
 
     def _note(self, e: ev.Note) -> None:
         self.notes.append(e)

@@ -51,13 +51,13 @@ incidents:
 """
 
 
-def world(extra: str = "", replace: dict[str, str] | None = None) -> str:
+def world(*sections: str, replace: dict[str, str] | None = None) -> str:
     """The mini world's YAML with some text replaced and more sections appended."""
     text = WORLD
     for old, new in (replace or {}).items():
         assert old in text, f"{old!r} is not in the mini world"
         text = text.replace(old, new)
-    return text + textwrap.dedent(extra)
+    return text + "".join(textwrap.dedent(section) for section in sections)
 
 
 def run(text: str, seed: int = 1, moves: tuple = ()) -> list[ev.Event]:

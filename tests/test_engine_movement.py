@@ -21,7 +21,7 @@ def test_detected_by_the_first_agency_present():
     text = world("""
         injects:
           - {id: M-1, at: 1m, to: tf, text: Sensor reassigned., effects: [{withdraw: {agency: tf}}]}
-        """, {"detected_by: tf": "detected_by: [tf, bp]"})
+        """, replace={"detected_by: tf": "detected_by: [tf, bp]"})
     events = run(text)
     assert [(e.by, e.t) for e in having(events, "detected")] == [("bp", 5.0)]
 

@@ -1,0 +1,101 @@
+"""Policy variants: a scenario with a few fields changed, named and kept in the same file.
+
+A variant's `set` replaces values by id path — `authorities.border-mitigation.approval`,
+`channels.bilateral liaison.latency`, `agencies.bp-sector.respond` — and its `add`
+appends items to sections (`orders: [...]`). The result is validated like any scenario;
+positions are carried over, so an error in a changed value points at the variant's own
+line, and everything else at the original's.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sim.errors import Diagnostic
+from sim.references import unknown
+from sim.yamlsource import Path, Source
+
+
+def apply(source: Source, index: int) -> tuple[Source, list[Diagnostic]]:
+    """The scenario data with variant number `index` applied, as a new `Source`, and the
+    changes that could not be applied (each at its own line)."""
+    base: dict[str, Any] = source.data
+    variant = base["variants"][index]
+    at: Path = ("variants", index)
+    data = copy.deepcopy(base)
+    marks = dict(source.marks)
+    problems = []
+    for key, value in (variant.get("set") or {}).items():
+        try:
+            target = _resolve(data, key)
+        except LookupError as error:
+            problems.append(source.diagnostic((*at, "set", key), str(error), key=True))
+            continue
+        _put(data, target, copy.deepcopy(value))
+        _rebase(marks, target, (*at, "set", key))
+    for section, items in (variant.get("add") or {}).items():
+        existing = data.setdefault(section, [])
+        if not isinstance(existing, list) or not isinstance(items, list):
+            problems.append(source.diagnostic((*at, "add", section), f"'{section}' is not a list "
+                                              "of items — 'add' appends to sections such as "
+                                              "orders, injects or channels", key=True))
+            continue
+        for n, item in enumerate(items):
+            existing.append(copy.deepcopy(item))
+            _rebase(marks, (section, len(existing) - 1), (*at, "add", section, n))
+    data.pop("variants", None)
+    return Source(source.name, source.text, data, marks), problems
+
+
+def _resolve(data: dict[str, Any], dotted: str) -> Path:
+    """`agencies.bp-sector.respond` → `('agencies', 3, 'respond')`; ids may contain dots."""
+    parts = dotted.split(".")
+    path: Path = ()
+    node: Any = data
+    while parts:
+        if isinstance(node, list):
+            for size in range(len(parts), 0, -1):
+                name = ".".join(parts[:size])
+                found = _find(node, name)
+                if found is not None:
+                    path, node, parts = (*path, found), node[found], parts[size:]
+                    break
+            else:
+                known = [str(item.get("id", item.get("name", i))) for i, item in enumerate(node)
+                         if isinstance(item, dict)]
+                raise LookupError(unknown("item", parts[0], known))
+        elif isinstance(node, dict):
+            key = parts.pop(0)
+            if not parts:
+                return (*path, key)
+            if key not in node:
+                raise LookupError(unknown("key", key, node))
+            path, node = (*path, key), node[key]
+        else:
+            raise LookupError(f"'{parts[0]}' is inside a single value — shorten the path")
+    return path
+
+
+def _find(items: list[Any], name: str) -> int | None:
+    """The index of the item with this id (or channel name, or position)."""
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and name in (item.get("id"), item.get("name")):
+            return i
+    return int(name) if name.isdigit() and int(name) < len(items) else None
+
+
+def _put(data: dict[str, Any], path: Path, value: Any) -> None:
+    node: Any = data
+    for segment in path[:-1]:
+        node = node[segment]
+    node[path[-1]] = value
+
+
+def _rebase(marks: dict, target: Path, origin: Path) -> None:
+    """Positions under `target` now come from the variant's value at `origin`."""
+    for path in [p for p in marks if p[: len(target)] == target]:
+        del marks[path]
+    for path, mark in list(marks.items()):
+        if path[: len(origin)] == origin:
+            marks[target + path[len(origin):]] = mark
