@@ -17,7 +17,7 @@ import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,32 +26,25 @@ import simpy
 from sim import commands as cmd
 from sim import events as ev
 from sim import rules
+from sim.agencies import AgencyProcesses, Process
 from sim.refusals import refusal
 from sim.scenario import (
     Act,
     AssumeLead,
-    ChannelDown,
     Coordinate,
     CoordinateSpec,
     Decision,
     HandOff,
     HandOffSpec,
-    Inject,
-    Lognormal,
     Notify,
     Order,
     Request,
     RequestSpec,
     Scenario,
-    Stream,
-    Traffic,
-    Triangular,
-    Withdraw,
 )
+from sim.scenery import ScenarioProcesses
 from sim.state import State, instance_key
 
-Process = Generator[simpy.Event, Any, Any]
-Z90 = 1.2815515655446004  # the standard normal's 90th percentile
 WRITE_BATCH = 5000  # events held before a journal write
 WRITE_EVERY_S = 0.5  # …or wall seconds since the last one
 
@@ -68,20 +61,10 @@ class Refused:
     reason: str
 
 
-def draw(latency: Any, rng: random.Random) -> float:
-    """One sample of a latency: fixed minutes, lognormal through (median, p90), or triangular."""
-    if isinstance(latency, Lognormal):
-        if latency.p90 == latency.median:
-            return latency.median
-        return rng.lognormvariate(math.log(latency.median),
-                                  (math.log(latency.p90) - math.log(latency.median)) / Z90)
-    if isinstance(latency, Triangular):
-        return rng.triangular(latency.min, latency.max, latency.mode)
-    return float(latency)
-
-
-class Exercise:
-    """One run of a scenario: the spec is never changed, everything else lives here."""
+class Exercise(ScenarioProcesses, AgencyProcesses):
+    """One run of a scenario: the spec is never changed, everything else lives here. The
+    SimPy processes live in two mixins: what the scenario does (`sim.scenery`) and what
+    agencies do (`sim.agencies`)."""
 
     def __init__(self, scenario: Scenario, seed: int = 0, journal: Any = None):
         self.scenario = scenario
@@ -275,272 +258,6 @@ class Exercise:
 
         entry.append((event_filter, fire))
         self._triggers[event_filter["event"]].append(entry[0])
-
-    # ------------------------------------------------------------------ processes
-
-    def exercise_runs(self) -> Process:
-        self.emit(ev.ExerciseStarted, title=self.scenario.title)
-        yield self.env.timeout(self.end_time)
-        self.emit(ev.ExerciseEnded, reason="the exercise clock ran out")
-
-    def incident_moves(self, incident: str, path: tuple[tuple[str, float], ...], leaves: float,
-                       detectors: tuple[str, ...]) -> Process:
-        """Enter each zone of the path at its time (detected on appearing), then leave."""
-        for n, (zone, at) in enumerate(path):
-            yield self.env.timeout(at - self.env.now)
-            self.emit(ev.ZoneEntered, incident=incident, zone=zone)
-            if n == 0:
-                by = next((a for a in detectors if a not in self.state.withdrawn), None)
-                if by is not None:
-                    self.emit(ev.Detected, incident=incident, by=by, zone=zone)
-        yield self.env.timeout(leaves - self.env.now)
-        self.emit(ev.IncidentLeft, incident=incident)
-        self._end_lead(incident)
-
-    def stream_arrives(self, stream: Stream) -> Process:
-        """Start an incident every `every` over the stream's window, on a weighted route."""
-        rng = self.stream(f"stream:{stream.id}")
-        until = self.end_time if stream.until is None else stream.until
-        weights = [route.weight for route in stream.routes]
-        at, count = stream.start, 0
-        while stream.limit is None or count < stream.limit:
-            at += draw(stream.every, rng)
-            if at > until:
-                return
-            yield self.env.timeout(at - self.env.now)
-            count += 1
-            route = rng.choices(stream.routes, weights)[0]
-            path, t = [], at
-            for stop in route.path:
-                path.append((stop.zone, t))
-                t += draw(stop.dwell, rng)
-            self.env.process(self.incident_moves(f"{stream.id}-{count}", tuple(path), t,
-                                                 stream.detectors))
-
-    def inject_waits(self, inject: Inject, delay: float) -> Process:
-        yield self.env.timeout(delay)
-        if inject.id not in self.state.delivered:  # a controller may have fired it early
-            self._deliver(inject.id, inject.recipients, inject.text, inject.effects)
-
-    def decision_opens(self, decision: Decision, delay: float, subject: str | None) -> Process:
-        """Open a decision for its cell; a player's choice or, at the deadline, the default."""
-        yield self.env.timeout(delay)
-        key = instance_key(decision.id, subject)
-        self.emit(ev.DecisionOpened, decision=decision.id, cell=decision.cell,
-                  deadline=self.env.now + decision.deadline, incident=subject)
-        chosen = self._choices[key] = self.env.event()
-        yield chosen | self.env.timeout(decision.deadline)
-        del self._choices[key]
-        option, by = chosen.value if chosen.triggered else (decision.default, "default")
-        self.emit(ev.DecisionMade, decision=decision.id, cell=decision.cell, option=option, by=by,
-                  incident=subject)
-        steps = decision.option(option).do
-        if steps:
-            self.env.process(self.agency_carries_out(decision.cell, steps, subject))
-
-    def agency_carries_out(self, agency: str, steps: tuple, subject: str | None,
-                           force: bool = False) -> Process:
-        """An agency responds (after its `respond` latency) and runs its steps in order."""
-        yield from self._until_present(agency)
-        yield self.env.timeout(draw(self.world.agencies[agency].respond,
-                                    self.stream(f"agency:{agency}")))
-        for step in steps:
-            yield from self._until_present(agency)
-            incident = step.incident or subject
-            if not self.state.present(incident):
-                continue  # the contact is gone: nothing left to do about it
-            if isinstance(step, AssumeLead):
-                self.env.process(self.agency_leads(agency, incident))
-            elif isinstance(step, HandOff):
-                self.emit(ev.HandoffRequested, incident=incident, from_=agency,
-                          to=step.handoff.to)
-                self.env.process(self.handoff_answered(agency, step.handoff.to, incident))
-            elif isinstance(step, Notify):
-                self.env.process(self.notice_sent(agency, step.notify, incident))
-            elif isinstance(step, Request):
-                self.emit(ev.ActionRequested, incident=incident, from_=agency,
-                          to=step.request.by, action=step.request.action)
-                self.env.process(self.request_answered(agency, step.request, incident))
-            elif isinstance(step, Coordinate):
-                granted = self.env.event()
-                self._grants_awaited[(agency, incident)].append(granted)
-                self.emit(ev.CoordinationRequested, incident=incident, agency=agency,
-                          with_=step.coordinate.with_, domain=step.coordinate.domain,
-                          zone=self.state.incidents[incident].zone)
-                self.env.process(self.coordination_answered(agency, step.coordinate, incident,
-                                                            granted))
-            elif isinstance(step, Act):
-                if step.after == "coordinated":
-                    awaited = self._grants_awaited.pop((agency, incident), [])
-                    if awaited:
-                        yield self.env.all_of(awaited)
-                yield from self.agency_acts(agency, step.act, incident, force)
-
-    def agency_leads(self, agency: str, incident: str) -> Process:
-        """Hold one of the agency's lead slots while it leads (waiting while all are busy)."""
-        with self._leading[agency].request() as slot:
-            yield slot
-            if not self.state.present(incident) or self.state.incidents[incident].lead == agency:
-                return
-            self._end_lead(incident)
-            ends = self._lead_ends[incident] = self.env.event()
-            self.emit(ev.LeadAssigned, incident=incident, agency=agency)
-            yield ends
-
-    def _end_lead(self, incident: str) -> None:
-        ends = self._lead_ends.pop(incident, None)
-        if ends is not None:
-            ends.succeed()
-
-    def message_in_transit(self, sender: str, receiver: str, incident: str,
-                           message: str) -> Generator[simpy.Event, Any, bool]:
-        """Carry a message over the first channel up between two agencies (waiting while
-        all are down); False when no channel connects them."""
-        if sender == receiver:
-            return True
-        channels = self.world.channels_between(sender, receiver)
-        if not channels:
-            self.emit(ev.MessageUndeliverable, incident=incident, from_=sender, to=receiver,
-                      message=message)
-            return False
-        while True:
-            up = [c for c in channels if c.between not in self.state.channels_down]
-            if up:
-                break
-            yield self.env.any_of([self._channel_up[c.between] for c in channels])
-        yield self.env.timeout(draw(up[0].latency, self.stream(f"channel:{up[0].label}")))
-        return True
-
-    def _answer_delay(self, agency: str) -> Process:
-        yield from self._until_present(agency)
-        yield self.env.timeout(draw(self.world.agencies[agency].respond,
-                                    self.stream(f"agency:{agency}")))
-        yield from self._until_present(agency)
-
-    def handoff_answered(self, sender: str, receiver: str, incident: str) -> Process:
-        if not (yield from self.message_in_transit(sender, receiver, incident, "handoff")):
-            return
-        yield from self._answer_delay(receiver)
-        if not self.state.present(incident):
-            return
-        now = self.state.incidents[incident]
-        holders = self.world.zones[now.zone].jurisdiction
-        slots = self._leading[receiver]
-        reason = None
-        if holders and receiver not in holders:
-            reason = f"{receiver} has no jurisdiction in {now.zone}"
-        elif now.lead != receiver and slots.count >= slots.capacity:
-            reason = f"{receiver} is at capacity ({slots.count}/{slots.capacity} incidents)"
-        if reason:
-            self.emit(ev.HandoffDeclined, incident=incident, from_=sender, to=receiver,
-                      reason=reason)
-            return
-        self.emit(ev.HandoffAccepted, incident=incident, from_=sender, to=receiver)
-        self.env.process(self.agency_leads(receiver, incident))
-
-    def notice_sent(self, sender: str, receiver: str, incident: str) -> Process:
-        if (yield from self.message_in_transit(sender, receiver, incident, "notification")):
-            self.emit(ev.Notified, incident=incident, from_=sender, to=receiver)
-
-    def request_answered(self, sender: str, request: Any, incident: str) -> Process:
-        if (yield from self.message_in_transit(sender, request.by, incident, "request")):
-            step = Act(act=request.action, incident=incident)
-            yield self.env.process(self.agency_carries_out(request.by, (step,), incident))
-
-    def coordination_answered(self, sender: str, ask: Any, incident: str,
-                              granted: simpy.Event) -> Process:
-        """The resource owner grants after its response time, once no traffic is active."""
-        zone = self.state.incidents[incident].zone
-        if not (yield from self.message_in_transit(sender, ask.with_, incident, "coordination")):
-            granted.succeed()
-            return
-        yield from self._answer_delay(ask.with_)
-        while self.state.traffic.get(zone):
-            yield self._traffic_clear[zone]
-        self.emit(ev.CoordinationGranted, incident=incident, agency=sender, with_=ask.with_,
-                  domain=ask.domain, zone=zone)
-        granted.succeed()
-
-    def agency_acts(self, agency: str, action: str, incident: str, force: bool) -> Process:
-        """Wait for approval where an authority needs it (unless forced), then act where
-        the incident is now; every rule the action breaks becomes a `violation`."""
-        zone = self.state.incidents[incident].zone
-        authority = rules.needs_approval(self.world, agency, action, zone)
-        approved = False
-        if authority is not None and not force:
-            asked = dict(incident=incident, agency=agency, by=authority.approval.by,
-                         authority=authority.id, action=action)
-            self.emit(ev.ApprovalRequested, **asked)
-            yield from self._until_present(authority.approval.by)
-            yield self.env.timeout(draw(authority.approval.latency,
-                                        self.stream(f"approval:{authority.id}")))
-            self.emit(ev.ApprovalGranted, **asked)
-            approved = True
-            if not self.state.present(incident):
-                return
-            zone = self.state.incidents[incident].zone
-        if self.state.incidents[incident].detected_by is None:
-            self.emit(ev.Detected, incident=incident, by=agency, zone=zone)
-        broken = rules.broken_rules(self.world, self.state, agency, action, incident, zone,
-                                    approved)
-        self.emit(ev.ActionTaken, incident=incident, agency=agency, action=action, zone=zone)
-        for rule, detail in broken:
-            self.emit(ev.Violation, rule=rule, incident=incident, agency=agency, action=action,
-                      zone=zone, detail=detail)
-
-    # ------------------------------------------------------------------ injects and effects
-
-    def _deliver(self, inject: str, to: tuple[str, ...], text: str, effects: tuple) -> None:
-        self.emit(ev.InjectDelivered, inject=inject, to=to, text=text)
-        for effect in effects:
-            if isinstance(effect, Traffic):
-                self.env.process(self.traffic_window(effect.traffic.zone, effect.traffic.for_))
-            elif isinstance(effect, ChannelDown):
-                spec = effect.channel_down
-                channel = next(c for c in self.scenario.channels
-                               if set(spec.between) <= set(c.between))
-                self.env.process(self.channel_outage(channel.between, spec.for_))
-            elif isinstance(effect, Withdraw):
-                self.env.process(self.agency_away(effect.withdraw.agency, effect.withdraw.for_))
-
-    def traffic_window(self, zone: str, minutes: float) -> Process:
-        if not self.state.traffic.get(zone):
-            self._traffic_clear[zone] = self.env.event()
-        self.emit(ev.TrafficStarted, zone=zone)
-        yield self.env.timeout(minutes)
-        self.emit(ev.TrafficEnded, zone=zone)
-        if not self.state.traffic.get(zone):
-            self._traffic_clear.pop(zone).succeed()
-
-    def channel_outage(self, between: tuple[str, ...], minutes: float | None) -> Process:
-        self._outages[between] += 1
-        if self._outages[between] == 1:
-            self._channel_up[between] = self.env.event()
-            self.emit(ev.ChannelWentDown, between=between)
-        if minutes is None:
-            return
-        yield self.env.timeout(minutes)
-        self._outages[between] -= 1
-        if self._outages[between] == 0:
-            self.emit(ev.ChannelCameUp, between=between)
-            self._channel_up.pop(between).succeed()
-
-    def agency_away(self, agency: str, minutes: float | None) -> Process:
-        self._absences[agency] += 1
-        if self._absences[agency] == 1:
-            self._returned[agency] = self.env.event()
-            self.emit(ev.AgencyWithdrawn, agency=agency)
-        if minutes is None:
-            return
-        yield self.env.timeout(minutes)
-        self._absences[agency] -= 1
-        if self._absences[agency] == 0:
-            self.emit(ev.AgencyReturned, agency=agency)
-            self._returned.pop(agency).succeed()
-
-    def _until_present(self, agency: str) -> Process:
-        while agency in self.state.withdrawn:
-            yield self._returned[agency]
 
     # ------------------------------------------------------------------ commands
 

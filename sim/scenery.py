@@ -1,0 +1,125 @@
+"""What the scenario does, as SimPy processes: the exercise clock, incidents moving along
+their paths, streams of incidents arriving, the MSEL's injects and their effects
+(traffic, channel outages, withdrawals), and decisions opening and closing.
+
+A mixin of `Exercise`, like `sim.agencies`."""
+
+from __future__ import annotations
+
+from sim import events as ev
+from sim.agencies import Process
+from sim.randomness import draw
+from sim.scenario import ChannelDown, Decision, Inject, Stream, Traffic, Withdraw
+from sim.state import instance_key
+
+
+class ScenarioProcesses:
+    """The scenario's side of an `Exercise`."""
+
+    def exercise_runs(self) -> Process:
+        self.emit(ev.ExerciseStarted, title=self.scenario.title)
+        yield self.env.timeout(self.end_time)
+        self.emit(ev.ExerciseEnded, reason="the exercise clock ran out")
+
+    def incident_moves(self, incident: str, path: tuple[tuple[str, float], ...], leaves: float,
+                       detectors: tuple[str, ...]) -> Process:
+        """Enter each zone of the path at its time (detected on appearing), then leave."""
+        for n, (zone, at) in enumerate(path):
+            yield self.env.timeout(at - self.env.now)
+            self.emit(ev.ZoneEntered, incident=incident, zone=zone)
+            if n == 0:
+                by = next((a for a in detectors if a not in self.state.withdrawn), None)
+                if by is not None:
+                    self.emit(ev.Detected, incident=incident, by=by, zone=zone)
+        yield self.env.timeout(leaves - self.env.now)
+        self.emit(ev.IncidentLeft, incident=incident)
+        self._end_lead(incident)
+
+    def stream_arrives(self, stream: Stream) -> Process:
+        """Start an incident every `every` over the stream's window, on a weighted route."""
+        rng = self.stream(f"stream:{stream.id}")
+        until = self.end_time if stream.until is None else stream.until
+        weights = [route.weight for route in stream.routes]
+        at, count = stream.start, 0
+        while stream.limit is None or count < stream.limit:
+            at += draw(stream.every, rng)
+            if at > until:
+                return
+            yield self.env.timeout(at - self.env.now)
+            count += 1
+            route = rng.choices(stream.routes, weights)[0]
+            path, t = [], at
+            for stop in route.path:
+                path.append((stop.zone, t))
+                t += draw(stop.dwell, rng)
+            self.env.process(self.incident_moves(f"{stream.id}-{count}", tuple(path), t,
+                                                 stream.detectors))
+
+    def inject_waits(self, inject: Inject, delay: float) -> Process:
+        yield self.env.timeout(delay)
+        if inject.id not in self.state.delivered:  # a controller may have fired it early
+            self._deliver(inject.id, inject.recipients, inject.text, inject.effects)
+
+    def decision_opens(self, decision: Decision, delay: float, subject: str | None) -> Process:
+        """Open a decision for its cell; a player's choice or, at the deadline, the default."""
+        yield self.env.timeout(delay)
+        key = instance_key(decision.id, subject)
+        self.emit(ev.DecisionOpened, decision=decision.id, cell=decision.cell,
+                  deadline=self.env.now + decision.deadline, incident=subject)
+        chosen = self._choices[key] = self.env.event()
+        yield chosen | self.env.timeout(decision.deadline)
+        del self._choices[key]
+        option, by = chosen.value if chosen.triggered else (decision.default, "default")
+        self.emit(ev.DecisionMade, decision=decision.id, cell=decision.cell, option=option, by=by,
+                  incident=subject)
+        steps = decision.option(option).do
+        if steps:
+            self.env.process(self.agency_carries_out(decision.cell, steps, subject))
+
+    def _deliver(self, inject: str, to: tuple[str, ...], text: str, effects: tuple) -> None:
+        self.emit(ev.InjectDelivered, inject=inject, to=to, text=text)
+        for effect in effects:
+            if isinstance(effect, Traffic):
+                self.env.process(self.traffic_window(effect.traffic.zone, effect.traffic.for_))
+            elif isinstance(effect, ChannelDown):
+                spec = effect.channel_down
+                channel = next(c for c in self.scenario.channels
+                               if set(spec.between) <= set(c.between))
+                self.env.process(self.channel_outage(channel.between, spec.for_))
+            elif isinstance(effect, Withdraw):
+                self.env.process(self.agency_away(effect.withdraw.agency, effect.withdraw.for_))
+
+    def traffic_window(self, zone: str, minutes: float) -> Process:
+        if not self.state.traffic.get(zone):
+            self._traffic_clear[zone] = self.env.event()
+        self.emit(ev.TrafficStarted, zone=zone)
+        yield self.env.timeout(minutes)
+        self.emit(ev.TrafficEnded, zone=zone)
+        if not self.state.traffic.get(zone):
+            self._traffic_clear.pop(zone).succeed()
+
+    def channel_outage(self, between: tuple[str, ...], minutes: float | None) -> Process:
+        self._outages[between] += 1
+        if self._outages[between] == 1:
+            self._channel_up[between] = self.env.event()
+            self.emit(ev.ChannelWentDown, between=between)
+        if minutes is None:
+            return
+        yield self.env.timeout(minutes)
+        self._outages[between] -= 1
+        if self._outages[between] == 0:
+            self.emit(ev.ChannelCameUp, between=between)
+            self._channel_up.pop(between).succeed()
+
+    def agency_away(self, agency: str, minutes: float | None) -> Process:
+        self._absences[agency] += 1
+        if self._absences[agency] == 1:
+            self._returned[agency] = self.env.event()
+            self.emit(ev.AgencyWithdrawn, agency=agency)
+        if minutes is None:
+            return
+        yield self.env.timeout(minutes)
+        self._absences[agency] -= 1
+        if self._absences[agency] == 0:
+            self.emit(ev.AgencyReturned, agency=agency)
+            self._returned.pop(agency).succeed()
