@@ -44,6 +44,7 @@ from sim.scenario import (
 )
 from sim.scenery import ScenarioProcesses
 from sim.state import State, instance_key
+from sim.triggers import Triggers
 
 WRITE_BATCH = 5000  # events held before a journal write
 WRITE_EVERY_S = 0.5  # …or wall seconds since the last one
@@ -90,7 +91,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self._absences: dict[str, int] = defaultdict(int)
         self._traffic_clear: dict[str, simpy.Event] = {}
         self._grants_awaited: dict[tuple[str, str], list[simpy.Event]] = defaultdict(list)
-        self._triggers: dict[str, list[tuple[dict, Callable[[ev.Event], None]]]] = defaultdict(list)
+        self._triggers = Triggers()
         self._start()
 
     # ------------------------------------------------------------------ the public API
@@ -162,9 +163,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self.state.apply(event)
         self._unwritten.append(event)
         self._fresh.append(event)
-        for event_filter, then in tuple(self._triggers.get(event.kind, ())):  # may shrink
-            if ev.matches(event, event_filter):
-                then(event)
+        self._triggers.fire(event)
         if event.kind in _GAP_CHECKS:
             for incident in _GAP_CHECKS[event.kind](self, event):
                 self._reconcile_gap(incident)
@@ -246,18 +245,16 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
 
     def _always(self, event_filter: dict, then: Callable[[ev.Event], Any]) -> None:
         """Run `then` at every event matching the filter."""
-        self._triggers[event_filter["event"]].append((event_filter, then))
+        self._triggers.add(event_filter, then)
 
     def _once(self, event_filter: dict, then: Callable[[ev.Event], Any]) -> None:
         """Run `then` at the first event matching the filter, and never again."""
-        entry: list[Any] = []
 
-        def fire(event: ev.Event) -> None:
-            self._triggers[event_filter["event"]].remove(entry[0])
+        def first_time(event: ev.Event) -> None:
+            trigger.live = False
             then(event)
 
-        entry.append((event_filter, fire))
-        self._triggers[event_filter["event"]].append(entry[0])
+        trigger = self._triggers.add(event_filter, first_time)
 
     # ------------------------------------------------------------------ commands
 

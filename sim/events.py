@@ -319,6 +319,11 @@ _PAYLOAD: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+def value_of(event: Event, name: str) -> Any:
+    """One field of an event, by its public name."""
+    return getattr(event, _PY_NAMES[event.kind][name])
+
+
 def fields_of(event: Event) -> dict[str, Any]:
     """The event's payload under its public names (no seq, t or kind)."""
     return {public: getattr(event, py) for public, py in _PAYLOAD[event.kind]}

@@ -1,0 +1,70 @@
+"""`when` triggers, indexed so that an event meets only the filters that could match it.
+
+A year-long run emits hundreds of thousands of events against dozens of standing orders
+and decisions, most of them about one zone or one agency; matching every event against
+every filter dominated the run. Each filter is filed under its event kind and, when it has
+one, under the value of its first field (`zone: z07`); triggers fire in the order they
+were added, which is scenario-file order, so runs stay deterministic."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim import events as ev
+
+
+@dataclass(eq=False)
+class Trigger:
+    order: int
+    event_filter: dict[str, Any]
+    then: Callable[[ev.Event], Any]
+    live: bool = True
+
+
+@dataclass
+class _Kind:
+    anywhere: list[Trigger] = field(default_factory=list)
+    key: str | None = None  # the field whose value files the others
+    by_value: dict[Any, list[Trigger]] = field(default_factory=lambda: defaultdict(list))
+
+
+class Triggers:
+    """Filters and what to do when an event matches them."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, _Kind] = {}
+        self._added = 0
+
+    def add(self, event_filter: dict[str, Any], then: Callable[[ev.Event], Any]) -> Trigger:
+        """File a trigger; it runs at every matching event until `cancel`led."""
+        self._added += 1
+        trigger = Trigger(self._added, event_filter, then)
+        kind = self._kinds.setdefault(event_filter["event"], _Kind())
+        fields = [k for k in event_filter if k != "event"]
+        if kind.key is None and fields:
+            kind.key = fields[0]
+        if kind.key in event_filter:
+            wanted = event_filter[kind.key]
+            for value in wanted if isinstance(wanted, tuple | list) else (wanted,):
+                kind.by_value[value].append(trigger)
+        else:
+            kind.anywhere.append(trigger)
+        return trigger
+
+    def fire(self, event: ev.Event) -> None:
+        """Run, in the order they were added, the live triggers whose filter matches."""
+        kind = self._kinds.get(event.kind)
+        if kind is None:
+            return
+        candidates = list(kind.anywhere)
+        if kind.key is not None:
+            have = ev.value_of(event, kind.key)
+            for value in have if isinstance(have, tuple) else (have,):
+                candidates += kind.by_value.get(value, ())
+            candidates = sorted(dict.fromkeys(candidates), key=lambda t: t.order)
+        for trigger in candidates:
+            if trigger.live and ev.matches(event, trigger.event_filter):
+                trigger.then(event)
