@@ -8,7 +8,8 @@
 The ratio (last line) compares the engine's time per SimPy step with bare SimPy's time
 per step: what our processes, rules, triggers, state fold and journal cost on top of
 SimPy's own scheduling. The time per journal event (a fact in the journal, usually the
-work of about two SimPy steps) is printed too, with its own multiple. Run: `python bench/engine.py [--incidents N]`.
+work of about two SimPy steps) is printed too, with its own multiple.
+Run: `python bench/engine.py [--incidents N]`.
 """
 
 from __future__ import annotations
