@@ -72,7 +72,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self.seed = seed
         self.journal = journal
         self.world = rules.World.of(scenario)
-        self.env = simpy.Environment()
+        self.env = simpy.Environment(initial_time=0.0)
         self.state = State()
         self.clock = 0.0
         self.steps = 0

@@ -77,3 +77,8 @@ def having(events: list[ev.Event], kind: str, **fields: object) -> list[ev.Event
     return [e for e in events if e.kind == kind
             and all(ev.fields_of(e).get(k.rstrip("_")) == v for k, v in fields.items())]
 
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/*.golden from the current engine")
