@@ -1,0 +1,221 @@
+"""The journal never loses a command and never damages a file: a journal that is missing,
+read-only, locked, truncated or foreign is refused with a clear message (exit 2 through the
+CLI), and the file is left exactly as it was."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import shutil
+import sqlite3
+import subprocess
+from contextlib import closing
+
+import pytest
+from cli_support import one_line_naming, tabletop
+from conftest import world
+
+from sim import commands as cmd
+from sim.errors import JournalError
+from sim.headless import play_out
+from sim.journal import Journal, canonical_lines
+from sim.session import resume, start
+
+
+def half_run(path: str, until: float = 30.0) -> str:
+    """A journal of the mini world stopped at `until`, closed as an interrupted run leaves it."""
+    exercise = start(world(), "story.yaml", 1, path)
+    play_out(exercise, until=until)
+    exercise.journal.close()
+    return path
+
+
+@pytest.fixture
+def journal(tmp_path) -> str:
+    return half_run(str(tmp_path / "exercise.sqlite"))
+
+
+def contents(path: str) -> bytes:
+    return pathlib.Path(path).read_bytes()
+
+
+def rows(path: str) -> list[tuple]:
+    """Everything committed to a journal, write-ahead log included, as a reader sees it."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as reader:
+        return [row for table in ("meta", "commands", "events")
+                for row in reader.execute(f"SELECT * FROM {table}")]
+
+
+def truncated(path: str) -> None:
+    pathlib.Path(path).write_bytes(contents(path)[: len(contents(path)) // 2])
+
+
+def text_file(path: str) -> None:
+    pathlib.Path(path).write_text("Hotwash notes, not a journal.\n" * 40)
+
+
+def other_database(path: str) -> None:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE inventory (item TEXT, count INTEGER)")
+    db.execute("INSERT INTO inventory VALUES ('radios', 12)")
+    db.commit()
+    db.close()
+
+
+def same_tables_other_tool(path: str) -> None:
+    db = sqlite3.connect(path)
+    for table in ("meta (key, value)", "events (x)", "commands (x)"):
+        db.execute(f"CREATE TABLE {table}")
+    db.execute("INSERT INTO meta VALUES ('format', 'someone-elses-log')")
+    db.commit()
+    db.close()
+
+
+def empty_file(path: str) -> None:
+    pathlib.Path(path).write_bytes(b"")
+
+
+BAD_FILES = {
+    "truncated": (truncated, "is damaged (truncated or overwritten)"),
+    "text-file": (text_file, "is not a tabletop journal (not an SQLite file)"),
+    "other-database": (other_database, "is an SQLite file but not a tabletop journal"),
+    "same-table-names": (same_tables_other_tool, "is an SQLite file but not a tabletop journal"),
+    "empty-file": (empty_file, "is an SQLite file but not a tabletop journal"),
+}
+
+
+def test_missing_journal_is_refused_and_not_created(tmp_path):
+    """Export and resume of a journal that is not there say so, and create no file."""
+    path = tmp_path / "no-such.sqlite"
+    with pytest.raises(JournalError, match="no such journal"):
+        Journal.open(str(path))
+    for command in ("export", "resume"):
+        assert "no such journal" in one_line_naming(tabletop(command, path), path)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("damage", BAD_FILES, ids=list(BAD_FILES))
+def test_damaged_or_foreign_file_is_refused_and_left_byte_for_byte(tmp_path, damage):
+    """Every way of opening a damaged or foreign file refuses it, and not one byte changes."""
+    make, message = BAD_FILES[damage]
+    path = tmp_path / "exercise.sqlite"
+    if damage == "truncated":
+        half_run(str(path), until=120.0)
+    make(str(path))
+    before = path.read_bytes()
+    for readonly in (False, True):
+        with pytest.raises(JournalError, match=re.escape(message)):
+            Journal.open(str(path), readonly=readonly)
+    with pytest.raises(JournalError):
+        resume(str(path))
+    for command in ("export", "resume"):
+        assert message in one_line_naming(tabletop(command, path), path)
+    assert path.read_bytes() == before
+    assert all(p.stat().st_size == 0 for p in tmp_path.glob("exercise.sqlite-wal")), \
+        "a write-ahead log would be replayed into the file on the next open"
+
+
+@pytest.fixture
+def read_only_journal(tmp_path):
+    """A journal its reader cannot write. Root writes any file whatever its mode, and tests run
+    as root here: so as root the folder is bind-mounted read-only in a private mount namespace
+    around each command (the same as a journal on read-only media); others get chmod."""
+    folder = tmp_path / "handed-over"
+    folder.mkdir()
+    path = half_run(str(folder / "exercise.sqlite"))
+    if os.geteuid() != 0:
+        os.chmod(path, 0o444)
+        os.chmod(folder, 0o555)
+        yield path, ()
+        os.chmod(folder, 0o755)
+        return
+    wrapper = ("unshare", "--mount", "sh", "-c",
+               'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"', str(folder))
+    if shutil.which("unshare") is None or subprocess.run([*wrapper, "true"]).returncode != 0:
+        pytest.skip("as root, a read-only journal needs a read-only mount (unshare, CAP_SYS_ADMIN)")
+    yield path, wrapper
+
+
+def test_read_only_journal_can_be_exported_but_not_resumed(read_only_journal):
+    """An evaluator may export a journal it cannot write; resuming it is refused, and the file
+    and its folder stay exactly as they were."""
+    path, wrapper = read_only_journal
+    before = contents(path)
+    copy = shutil.copy(path, os.path.join(os.path.dirname(os.path.dirname(path)), "copy.sqlite"))
+    opened = Journal.open(copy, readonly=True)
+    expected = "".join(f"{text}\n" for text in canonical_lines(list(opened.events())))
+    opened.close()
+    exported = tabletop("export", path, "--jsonl", wrapper=wrapper)
+    assert (exported.returncode, exported.stderr, exported.stdout) == (0, "", expected)
+    message = one_line_naming(tabletop("resume", path, wrapper=wrapper), path)
+    assert "is read-only" in message
+    assert contents(path) == before
+    assert os.listdir(os.path.dirname(path)) == ["exercise.sqlite"]
+
+
+@pytest.fixture
+def locked(journal):
+    """The journal with another connection holding an exclusive write transaction."""
+    holder = sqlite3.connect(journal, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    yield journal
+    holder.execute("ROLLBACK")
+    holder.close()
+
+
+def test_locked_journal_is_refused_for_resuming(locked):
+    """While another tabletop writes the journal, resuming it is refused as locked, in process
+    and through the CLI, and nothing is written."""
+    before = contents(locked), rows(locked)
+    with pytest.raises(JournalError, match="in use by another tabletop"):
+        play_out(resume(locked))
+    message = one_line_naming(tabletop("resume", locked), locked)
+    assert "in use by another tabletop (locked)" in message
+    assert (contents(locked), rows(locked)) == before
+
+
+def test_locked_journal_can_still_be_exported(locked):
+    """A WAL journal lets an evaluator export while the console writes, so a lock is no
+    reason to refuse a read."""
+    exported = tabletop("export", locked, "--jsonl")
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.splitlines()[0].startswith('{"kind":"exercise_started"')
+
+
+def test_changed_scenario_text_is_refused_on_resume(journal):
+    """Reopening with a scenario whose text changed since the run is refused, with the fix."""
+    changed = world(replace={"respond: 2m": "respond: 3m"})
+    with pytest.raises(JournalError, match="different version of this scenario"):
+        resume(journal, scenario_text=changed)
+    reopened = resume(journal, scenario_text=world())
+    assert reopened.clock == 30.0
+    reopened.journal.close()
+
+
+def test_run_refuses_to_overwrite_an_existing_journal(journal, tmp_path):
+    """`run --journal` on an existing file refuses it and leaves it as it was."""
+    scenario = tmp_path / "story.yaml"
+    scenario.write_text(world())
+    before = contents(journal)
+    message = one_line_naming(tabletop("run", scenario, "--journal", journal), journal)
+    assert "already exists" in message
+    assert contents(journal) == before
+    with pytest.raises(JournalError, match="already exists"):
+        Journal.create(journal, world(), 1)
+
+
+def test_a_command_is_on_disk_before_submit_returns(tmp_path):
+    """Right after `submit`, another connection sees the command — refused ones too."""
+    path = str(tmp_path / "exercise.sqlite")
+    exercise = start(world(), "story.yaml", 1, path)
+    exercise.advance_to(21.0)
+    reader = sqlite3.connect(path)
+    committed = "SELECT kind, t, refused FROM commands ORDER BY n"
+    exercise.submit(cmd.AssumeLead(agency="bp", incident="c1"))
+    assert reader.execute(committed).fetchall() == [("assume_lead", 21.0, None)]
+    exercise.submit(cmd.AssumeLead(agency="cpb", incident="c1"))
+    [_, (kind, t, refused)] = reader.execute(committed).fetchall()
+    assert (kind, t) == ("assume_lead", 21.0) and "cpb" in refused
+    reader.close()
+    exercise.journal.close()
