@@ -99,6 +99,7 @@ def diagnose(source: Source, errors: list[Any]) -> list[Diagnostic]:
 
 
 def _has_errors_inside(loc: tuple[Any, ...], errors: list[Any]) -> bool:
+    """Whether some other error lies inside this location (an item of this list)."""
     return any(len(e["loc"]) > len(loc) and e["loc"][: len(loc)] == loc for e in errors)
 
 
@@ -138,21 +139,28 @@ def placeholder(field: str) -> str:
     return next((v for keys, v in _PLACEHOLDERS.items() if field in keys), "…")
 
 
-def _all_keys(model: type[BaseModel], seen: set[type] | None = None) -> set[str]:
-    """Every key the format knows, for 'did you mean' on a misspelt key."""
-    seen = seen if seen is not None else set()
-    if model in seen:
-        return set()
-    seen.add(model)
-    keys: set[str] = set()
-    for name, info in model.model_fields.items():
-        keys.add(info.alias or name)
-        for inner in _models_in(info.annotation):
-            keys |= _all_keys(inner, seen)
-    return keys
+def format_models(top: type[BaseModel] = Scenario) -> list[type[BaseModel]]:
+    """Every model a scenario file is made of, top down: for 'did you mean' and the docs."""
+    found: list[type[BaseModel]] = []
+
+    def visit(model: type[BaseModel]) -> None:
+        if model not in found:
+            found.append(model)
+            for info in model.model_fields.values():
+                for inner in _models_in(info.annotation):
+                    visit(inner)
+
+    visit(top)
+    return found
+
+
+def yaml_keys(model: type[BaseModel]) -> tuple[str, ...]:
+    """A model's keys as a planner writes them (`in`, `for`, `from` — not `in_`)."""
+    return tuple(info.alias or name for name, info in model.model_fields.items())
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models inside a field's type (through unions, tuples and Annotated)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     return [m for arg in getattr(annotation, "__args__", ())
@@ -160,7 +168,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
                                           for m in _models_in(meta)]
 
 
-KNOWN_KEYS = sorted(_all_keys(Scenario))
+KNOWN_KEYS = sorted({key for model in format_models() for key in yaml_keys(model)})
 
 
 def unknown_key(key: str) -> str:
@@ -170,32 +178,40 @@ def unknown_key(key: str) -> str:
 
 
 _WORDING = {
-    "string_type": "expected text, found {found}",
-    "int_type": "expected a whole number, found {found}",
-    "int_parsing": "expected a whole number, found {found}",
-    "int_from_float": "expected a whole number, found {found}",
-    "float_type": "expected a number, found {found}",
-    "float_parsing": "expected a number, found {found}",
-    "bool_type": "expected true or false, found {found}",
-    "bool_parsing": "expected true or false, found {found}",
-    "list_type": "expected a list (lines starting with '- ', or [a, b]), found {found}",
-    "tuple_type": "expected a list (lines starting with '- ', or [a, b]), found {found}",
-    "dict_type": "expected a mapping (key: value lines), found {found}",
-    "model_type": "expected a mapping (key: value lines), found {found}",
-    "model_attributes_type": "expected a mapping (key: value lines), found {found}",
+    "string_type": "expected text, found {found} — write it as text",
+    "int_type": "expected a whole number, found {found} — write one, such as 2",
+    "int_parsing": "expected a whole number, found {found} — write one, such as 2",
+    "int_from_float": "expected a whole number, found {found} — write one, such as 2",
+    "float_type": "expected a number, found {found} — write one, such as 1.5",
+    "float_parsing": "expected a number, found {found} — write one, such as 1.5",
+    "bool_type": "expected true or false, found {found} — write true or false",
+    "bool_parsing": "expected true or false, found {found} — write true or false",
+    "list_type": "expected a list, found {found} — write [a, b] or lines starting with '- '",
+    "tuple_type": "expected a list, found {found} — write [a, b] or lines starting with '- '",
+    "dict_type": "expected a mapping, found {found} — write key: value lines",
+    "model_type": "expected a mapping, found {found} — write key: value lines",
+    "model_attributes_type": "expected a mapping, found {found} — write key: value lines",
     "too_short": "needs at least {min_length} item(s), found {actual_length} — add more",
-    "greater_than_equal": "must be at least {ge}",
+    "greater_than_equal": "{found} is too small — make it at least {ge}",
+    "greater_than": "{found} is too small — make it more than {gt}",
+    "less_than_equal": "{found} is too large — make it at most {le}",
+    "less_than": "{found} is too large — make it less than {lt}",
+    "int_parsing_size": "{found} is too large a number — write a smaller one",
+    "finite_number": "expected an ordinary number, found {found} — write one, such as 1.5",
+    "too_long": "has too many items: at most {max_length} — remove some",
 }
 
 
 def _found(value: Any) -> str:
+    """What the planner wrote, in a few words: the value itself, cut short if long."""
     if value is None:
         return "nothing"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"'{value}'"
+    text = str(value)
+    return f"'{text}'" if len(text) <= 40 else f"'{text[:37]}…'"
 
 
 def reword(error: Any) -> str:

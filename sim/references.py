@@ -143,8 +143,8 @@ class _Checker:
             for j, step in enumerate(incident.path):
                 self.ref((*at, "path", j, "zone"), "zone", step.zone)
                 if last is not None and step.at <= last:
-                    self.problems.append(((*at, "path", j, "at"), "path times must increase — "
-                                          "this step is not later than the one before"))
+                    self.problems.append(((*at, "path", j, "at"), "this step is not later "
+                                          "than the one before — path times must increase"))
                 last = step.at
             if last is not None and incident.leaves <= last:
                 self.problems.append(((*at, "leaves"), "the incident must leave after it enters "

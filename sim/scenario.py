@@ -20,6 +20,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -41,7 +42,7 @@ def parse_duration(value: Any) -> float:
         raise PydanticCustomError("duration", "{value} is not a duration — " + DURATION_FORMS,
                                   {"value": value})
     if isinstance(value, int | float):
-        minutes = float(value)
+        minutes = float(value) if abs(value) < 1e300 else float("inf")  # huge ints overflow
     elif isinstance(value, str):
         text = value.strip()
         match = _DURATION.match(text)
@@ -68,8 +69,17 @@ def _positive(minutes: float) -> float:
     return minutes
 
 
-Duration = Annotated[float, BeforeValidator(parse_duration)]
-PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
+def _duration_schema(minimum: str) -> WithJsonSchema:
+    """What editors check a duration against: a number of minutes or text like 1h30m."""
+    text = r"^\s*\d+(?:\.\d+)?\s*$|^(?=\s*\d)" + _DURATION.pattern[1:]
+    return WithJsonSchema({
+        "anyOf": [{"type": "number", minimum: 0}, {"type": "string", "pattern": text}],
+        "description": "A duration: 90s, 15m, 2h, 1h30m, 365d or a number of minutes."})
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration), _duration_schema("minimum")]
+PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive),
+                             _duration_schema("exclusiveMinimum")]
 
 # --------------------------------------------------------------------------- ids and base
 
@@ -385,6 +395,13 @@ def _bare_verb(value: Any) -> Any:
     return {value: None} if isinstance(value, str) and value in SUBJECT_ONLY_STEPS else value
 
 
+class _BareVerbsInSchema:
+    """Editors accept `- assume_lead` alone too, as the loader does."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"anyOf": [{"enum": list(SUBJECT_ONLY_STEPS)}, handler(core_schema)]}
+
+
 Step = Annotated[
     Annotated[AssumeLead, Tag("assume_lead step")]
     | Annotated[HandOff, Tag("handoff step")]
@@ -398,6 +415,7 @@ Step = Annotated[
         custom_error_message="this is not a step — start it with one of: " + ", ".join(STEP_KEYS),
     ),
     BeforeValidator(_bare_verb),
+    _BareVerbsInSchema(),
 ]
 
 # --------------------------------------------------------------------------- MSEL
@@ -492,7 +510,7 @@ class Objective(Model):
         if len(given) != 1:
             raise PydanticCustomError(
                 "measure", "an objective has exactly one measure: within, never or before"
-                + (f" (found {', '.join(given)})" if given else ""))
+                + (f" (found {', '.join(given)}) — keep one" if given else " — add one"))
         return self
 
     @property

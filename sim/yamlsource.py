@@ -4,7 +4,7 @@ One `yaml.compose` (libyaml's C parser when present), then one walk that builds 
 Python data *and* an index from each value's path to its line and column. The walk is
 ours, so YAML's surprises never happen: no object is ever built from a tag, a duplicate
 key is an error naming both lines, `no`/`on`/`1:30`/`2024-05-01` stay the strings the
-planner wrote, and aliases cannot expand into a memory bomb.
+planner wrote, and neither aliases nor deep nesting can blow up memory or the parser.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import yaml
 from sim.errors import Diagnostic, ScenarioError
 
 
-
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Composes only: no implicit resolvers, so every plain scalar arrives as text."""
 
@@ -29,9 +28,11 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
-_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?$"
+                    r"|^[-+]?[0-9]+[eE][-+]?[0-9]+$")
 _STANDARD = "tag:yaml.org,2002:"
-MAX_VALUES = 1_000_000
+MAX_ALIASED = 20_000  # values reached again through aliases: a "billion laughs" stops here
+MAX_DEPTH = 64  # nesting levels (a scenario needs about eight); deeper would crash the parser
 
 Path = tuple[str | int, ...]
 Mark = tuple[int, int]  # 1-based line, column
@@ -68,22 +69,30 @@ def _mark(node_mark: Any) -> Mark:
     return node_mark.line + 1, node_mark.column + 1
 
 
-def _fail(name: str, mark: Mark, message: str) -> ScenarioError:
-    return ScenarioError([Diagnostic(name, mark[0], mark[1], "", message)])
+def _fail(name: str, mark: Mark, message: str, path: Path = ()) -> ScenarioError:
+    """A one-problem error, for the problems that stop reading the file at once."""
+    return ScenarioError([Diagnostic(name, mark[0], mark[1], dotted(path), message)])
+
+
+def _refused(tag: str) -> str:
+    """Why a tag is refused: no tag ever builds anything, so a file means what it says."""
+    shown = "!!" + tag.removeprefix(_STANDARD) if tag.startswith(_STANDARD) else tag
+    return f"the tag {shown} is not allowed — tabletop reads plain YAML only; remove the tag"
 
 
 def read_text(path: str) -> str:
     """A file's text, or a clear error when it is missing, unreadable or not UTF-8."""
     try:
-        raw = open(path, "rb").read()
+        with open(path, "rb") as file:
+            raw = file.read()
     except OSError as error:
         raise _fail(path, (1, 1), f"cannot read the file: {error.strerror or error}") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise _fail(path, (line, column), "the file is not UTF-8 text — save it as UTF-8") from None
+        before = raw[: error.start].decode("utf-8-sig")  # the valid text up to the bad byte
+        raise _fail(path, _position(before, len(before)), f"the file is not UTF-8 text (byte "
+                    f"0x{raw[error.start]:02x} here) — save it as UTF-8") from None
 
 
 def parse(text: str, name: str) -> Source:
@@ -92,18 +101,54 @@ def parse(text: str, name: str) -> Source:
             not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise _fail(name, (1, 1), "the file is empty — a scenario starts with 'tabletop: 1'")
     try:
+        _check_depth(text, name)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = _mark(mark) if mark else (1, 1)
-        problem = " ".join(filter(None, (error.context, error.problem))) or "this is not valid YAML"
-        raise ScenarioError([Diagnostic(name, *where, "", f"YAML syntax: {problem}",
-                                        excerpt(text, where[0]))]) from None
+        raise _syntax_error(error, text, name) from None
+    except yaml.reader.ReaderError as error:
+        where = _position(text, error.position)
+        raise _fail(name, where, f"the file holds the control character #x{error.character:04x},"
+                    " which YAML does not allow — delete it") from None
     except yaml.YAMLError as error:
-        raise _fail(name, (1, 1), f"YAML syntax: {error}") from None
+        raise _fail(name, (1, 1), f"YAML syntax: {error} — check the file's structure") from None
+    if node is None:
+        raise _fail(name, (1, 1), "the file holds no YAML document — a scenario starts with "
+                    "'tabletop: 1'")
     source = Source(name, text, None)
     source.data = _Walk(source).value(node, (), None, ())
     return source
+
+
+def _check_depth(text: str, name: str) -> None:
+    """Refuse absurd nesting before composing: libyaml's composer recurses, and would crash."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _fail(name, _mark(event.start_mark), f"the file nests more than "
+                            f"{MAX_DEPTH} levels deep — check the indentation and brackets")
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, text: str, name: str) -> ScenarioError:
+    """A YAML syntax error at the place the parser gave up, with the lines around it."""
+    mark, context = error.problem_mark or error.context_mark, error.context_mark
+    where = _mark(mark) if mark else (1, 1)
+    problem = error.problem or "this is not valid YAML"
+    if error.context:
+        started = (f" that starts on line {context.line + 1}"
+                   if context and context.line + 1 != where[0] else "")
+        problem += f" ({error.context}{started})"
+    message = f"YAML syntax: {problem} — check the indentation, brackets and quotes here"
+    return ScenarioError([Diagnostic(name, *where, "", message, excerpt(text, where[0]))])
+
+
+def _position(text: str, index: int) -> Mark:
+    """The 1-based line and column of a character index."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def excerpt(text: str, line: int, around: int = 2) -> str:
@@ -120,50 +165,59 @@ class _Walk:
 
     def __init__(self, source: Source):
         self.source = source
-        self.count = 0
+        self.seen: set[int] = set()
+        self.aliased = 0
 
-    def error(self, node: Any, message: str) -> ScenarioError:
-        return _fail(self.source.name, _mark(node.start_mark), message)
+    def error(self, node: Any, message: str, path: Path = ()) -> ScenarioError:
+        return _fail(self.source.name, _mark(node.start_mark), message, path)
 
-    def value(self, node: Any, path: Path, key_mark: Mark | None, ancestors: tuple[int, ...]) -> Any:
-        self.count += 1
-        if self.count > MAX_VALUES:
-            raise self.error(node, f"the file expands to more than {MAX_VALUES:,} values (aliases "
-                             "repeating aliases?) — write the repeated parts out, or fewer")
+    def value(self, node: Any, path: Path, key_mark: Mark | None,
+              ancestors: tuple[int, ...]) -> Any:
         if id(node) in ancestors:
-            raise self.error(node, "this alias refers to itself — remove the loop")
+            raise self.error(node, "this alias refers to itself — remove the loop", path)
+        if id(node) in self.seen:
+            self.aliased += 1  # a value reached again through an alias
+            if self.aliased > MAX_ALIASED:
+                raise self.error(node, f"aliases expand to more than {MAX_ALIASED:,} values — "
+                                 "write the repeated parts out, or use fewer aliases", path)
+        self.seen.add(id(node))
         self.source.marks[path] = (key_mark, _mark(node.start_mark))
         tag = node.tag or ""
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+            return self.scalar(node, path)
         inner = (*ancestors, id(node))
         if isinstance(node, yaml.SequenceNode):
             if tag != _STANDARD + "seq":
-                raise self.error(node, f"the tag {tag} is not allowed here — remove it")
+                raise self.error(node, _refused(tag), path)
             return [self.value(item, (*path, i), None, inner) for i, item in enumerate(node.value)]
         if tag != _STANDARD + "map":
-            raise self.error(node, f"the tag {tag} is not allowed here — remove it")
+            raise self.error(node, _refused(tag), path)
         return self.mapping(node, path, inner)
 
     def mapping(self, node: Any, path: Path, ancestors: tuple[int, ...]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _STANDARD + "merge":
-                raise self.error(key_node, "merge keys (<<) are not supported — write the keys out")
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.error(key_node, "a key must be plain text, not a list or a mapping")
-            key = str(self.scalar(key_node))
+                raise self.error(key_node, "a key must be plain text, not a list or a mapping",
+                                 path)
+            if key_node.tag == _STANDARD + "merge" or (key_node.value == "<<"
+                                                        and not key_node.style):
+                raise self.error(key_node, "merge keys (<<) are not supported — write the keys "
+                                 "out", path)
+            if key_node.tag != _STANDARD + "str":
+                raise self.error(key_node, _refused(key_node.tag), path)
+            key = key_node.value  # as written: `no`, `1` and `~` are keys, not values
             key_mark = _mark(key_node.start_mark)
             if key in out:
                 raise self.error(key_node, f"duplicate key '{key}' (first on line "
                                  f"{first_line[key]}) — YAML would silently keep only the last; "
-                                 "remove or rename one")
+                                 "remove or rename one", (*path, key))
             first_line[key] = key_mark[0]
             out[key] = self.value(value_node, (*path, key), key_mark, ancestors)
         return out
 
-    def scalar(self, node: Any) -> Any:
+    def scalar(self, node: Any, path: Path) -> Any:
         tag, text = node.tag or "", node.value
         if tag == _STANDARD + "str":
             return self.plain(text) if not node.style else text  # quoted or block: text
@@ -174,8 +228,9 @@ class _Walk:
             try:
                 return converters[kind](text)
             except ValueError:
-                raise self.error(node, f"'{text}' is not a valid {kind}") from None
-        raise self.error(node, f"the tag {tag} is not allowed — tabletop reads plain YAML only")
+                raise self.error(node, f"'{text}' is not a valid {kind} — remove the !!{kind} "
+                                 "tag or fix the value", path) from None
+        raise self.error(node, _refused(tag), path)
 
     @staticmethod
     def plain(text: str) -> Any:
@@ -184,7 +239,7 @@ class _Walk:
             return None
         if text in _BOOL:
             return _BOOL[text]
-        if _INT.match(text):
+        if _INT.match(text) and len(text) < 4000:  # longer: Python refuses to convert it
             return int(text.replace("_", ""))
         if _FLOAT.match(text):
             return float(text.replace("_", ""))
