@@ -1,0 +1,115 @@
+"""The AAR/IP's chart of who led each incident over time, with the lead gaps marked.
+
+Drawn with matplotlib's object API (a `Figure` of its own, never `pyplot`), so it sets
+no global backend, needs no display and is safe in a console worker thread. The figure
+comes out as SVG text with a fixed id salt and no date, so the same journal draws the
+same bytes: inline in the HTML report (which then opens offline), or a file beside the
+Markdown one.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import timedelta
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from sim.leads import LeadHistory, Span
+from sim.timeline import start_of, tplus, wall
+
+DAY = 24 * 60
+MAX_ROWS = 40  # incidents drawn; a long stream of them would make the chart unreadable
+GAP_COLOUR = "#c0392b"
+PRESENT_COLOUR = "#e9e9e9"
+LEAD_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
+                "#7f7f7f", "#bcbd22", "#393b79")
+
+
+def lead_chart_svg(history: LeadHistory, salt: str = "tabletop") -> str:
+    """The chart as an `<svg>` element (no XML prologue), ready to inline or to save."""
+    figure = _draw(history)
+    out = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": salt, "svg.fonttype": "none"}):
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None,
+                                                    "Type": None, "Format": None})
+    text = out.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _draw(history: LeadHistory) -> Figure:
+    """One row per incident: grey while present, coloured by lead, hatched red in a gap."""
+    rows = _rows(history)
+    figure = Figure(figsize=(10, 1.6 + 0.55 * max(len(rows), 1)), layout="constrained")
+    axes = figure.add_subplot()
+    agencies = list(dict.fromkeys(span.who for span in history.leads))
+    colour = {a: LEAD_COLOURS[n % len(LEAD_COLOURS)] for n, a in enumerate(agencies)}
+    for row, incident in enumerate(rows):
+        _bars(axes, row, incident, history.present, facecolors=PRESENT_COLOUR,
+              edgecolor="#9a9a9a", linewidth=0.6)
+        for agency in agencies:
+            _bars(axes, row, incident, [s for s in history.leads if s.who == agency],
+                  facecolors=colour[agency])
+        _bars(axes, row, incident, history.gaps, facecolors="none", edgecolor=GAP_COLOUR,
+              hatch="////", linewidth=1.2)
+        for gap in (g for g in history.gaps if g.incident == incident):
+            if gap.end - gap.start >= history.end / 12:
+                axes.text((gap.start + gap.end) / 2, row, gap.who, ha="center", va="center",
+                          fontsize=8, color=GAP_COLOUR,
+                          bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    axes.set_yticks(range(len(rows)), labels=rows)
+    axes.set_ylim(len(rows) - 0.5, -0.5)
+    _time_axis(axes, history)
+    handles = [Patch(facecolor=colour[a], label=f"led by {a}") for a in agencies] + [
+        Patch(facecolor=PRESENT_COLOUR, edgecolor="#9a9a9a", label="present, no lead"),
+        Patch(facecolor="none", edgecolor=GAP_COLOUR, hatch="////", label="lead gap")]
+    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28),
+                ncol=min(len(handles), 4), frameon=False, fontsize=9)
+    shown = (f" (the {MAX_ROWS} of {len(history.incidents)} incidents with the longest "
+             "lead gaps)" if len(history.incidents) > MAX_ROWS else "")
+    axes.set_title("Who led each incident over time" + shown, loc="left", fontsize=11)
+    axes.grid(axis="x", color="#dddddd", linewidth=0.6)
+    axes.set_axisbelow(True)
+    if not rows:
+        axes.text(0.5, 0.5, "no incident appeared", transform=axes.transAxes, ha="center")
+    return figure
+
+
+def _rows(history: LeadHistory) -> list[str]:
+    """The incidents to draw, in order of appearance: all of them, or those with the
+    longest lead gaps when there are more than MAX_ROWS."""
+    if len(history.incidents) <= MAX_ROWS:
+        return history.incidents
+    gap = dict.fromkeys(history.incidents, 0.0)
+    for span in history.gaps:
+        gap[span.incident] += span.end - span.start
+    chosen = set(sorted(history.incidents, key=lambda i: -gap[i])[:MAX_ROWS])
+    return [i for i in history.incidents if i in chosen]
+
+
+def _bars(axes, row: int, incident: str, spans: list[Span], **style) -> None:
+    """The spans of one incident as bars on its row (an instant still shows, thinly)."""
+    axes.broken_barh([(s.start, max(s.end - s.start, 0.25)) for s in spans
+                      if s.incident == incident], (row - 0.35, 0.7), **style)
+
+
+def _time_axis(axes, history: LeadHistory) -> None:
+    """Wall-clock ticks with T+ beneath, at most about nine of them: every 10 minutes up to
+    every 4 hours within a day, every 1 to 60 days past that (dates, then T+ days)."""
+    end = max(history.end, 1.0)
+    begin = start_of(history.start_label)
+    if end <= DAY:
+        step = next((s for s in (10, 15, 30, 60, 120, 180, 240) if end / s <= 9), 240)
+    else:
+        step = DAY * next((d for d in (1, 2, 7, 14, 30, 60) if end / (DAY * d) <= 9), 60)
+
+    def label(t: float) -> str:
+        if end <= DAY:
+            return f"{wall(begin, t)}\n{tplus(t)}"
+        return f"{begin + timedelta(minutes=t):%d %b}\nT+{t / DAY:g}d"
+
+    ticks = [n * step for n in range(math.floor(end / step) + 1)]
+    axes.set_xlim(0, end)
+    axes.set_xticks(ticks, labels=[label(t) for t in ticks], fontsize=8)

@@ -1,0 +1,138 @@
+"""The AAR/IP of a journal, in Markdown and HTML: every section, every objective and
+violation named, the HTML well-formed and self-contained, people's text escaped."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from cli_support import refusal, tabletop
+from conftest import LIBRARY, SHARED_EXAMPLE, world
+from library_support import DAY
+from typer.testing import CliRunner
+
+from sim import commands as cmd
+from sim import events as ev
+from sim.cli import app
+from sim.engine import Exercise
+from sim.headless import play_out
+from sim.journal import Journal
+from sim.loader import load_scenario_text
+from sim.report import SECTIONS, write_report
+
+SCENARIOS = LIBRARY + ([SHARED_EXAMPLE] if SHARED_EXAMPLE.exists() else [])
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def journal_of(path, text: str, policy=None, moves=()) -> str:
+    """Run a scenario into a journal, submitting (sim time, command) moves: to the end, or
+    for its first day when it is a months-long analysis scenario."""
+    exercise = Exercise(load_scenario_text(text, "s.yaml"), 3, Journal.create(str(path), text, 3))
+    for t, command in moves:
+        exercise.advance_to(t)
+        exercise.submit(command)
+    play_out(exercise, policy, until=DAY)
+    exercise.journal.close()
+    return str(path)
+
+
+def last_option(scenario):
+    """A policy that takes every decision's last option — often the one that breaks a rule."""
+    last = {d.id: d.options[-1].id for d in scenario.decisions}  # per incident, too
+    return lambda opened: last[opened.decision]
+
+
+def parsed(html: str) -> ET.Element:
+    """The page as XML: a page that does not parse is not well-formed."""
+    return ET.fromstring(html)
+
+
+def text_of(root: ET.Element) -> str:
+    return " ".join(" ".join(root.itertext()).split())
+
+
+@pytest.fixture(scope="module", params=SCENARIOS, ids=lambda p: p.stem)
+def aar(request, tmp_path_factory):
+    """(scenario, events, markdown, html) for a run of one bundled scenario."""
+    text = request.param.read_text()
+    scenario = load_scenario_text(text, str(request.param))
+    path = journal_of(tmp_path_factory.mktemp("aar") / "ex.sqlite", text, last_option(scenario))
+    journal = Journal.open(path, readonly=True)
+    events = list(journal.events())
+    journal.close()
+    return scenario, events, write_report(path, "md"), write_report(path, "html")
+
+
+def test_every_section_is_in_both_formats(aar):
+    """Each AAR/IP section has its heading in the Markdown and the HTML."""
+    _, _, markdown, html = aar
+    headings = [text_of(h) for h in parsed(html).iter("h2")]
+    for _, heading in SECTIONS:
+        assert f"\n## {heading}\n" in markdown
+        assert heading in headings
+
+
+def test_every_objective_and_violation_is_named(aar):
+    """Each objective (id and text) and each violation's detail appear in both formats."""
+    scenario, events, markdown, html = aar
+    page = text_of(parsed(html))
+    for objective in scenario.objectives:
+        assert f"**{objective.id}** {objective.text}" in markdown
+        assert f"{objective.id} {objective.text}" in page
+    violations = [e for e in events if isinstance(e, ev.Violation)]
+    for violation in violations:
+        assert violation.detail in markdown
+        assert f"Violation ({violation.rule})" in page and violation.detail in page
+
+
+def test_the_html_is_self_contained(aar):
+    """No element loads anything from outside the file: no script, link, or remote src/href;
+    the lead chart is inline SVG."""
+    html = aar[3]
+    root = parsed(html)
+    tags = {element.tag.rsplit("}", 1)[-1] for element in root.iter()}
+    assert not tags & {"script", "link", "iframe", "img", "object", "embed"}
+    assert "svg" in tags
+    for element in root.iter():
+        for name in ("src", "href", XLINK_HREF):
+            value = element.get(name, "")
+            assert not value.startswith(("http:", "https:", "//")), (element.tag, value)
+    assert "@import" not in html and not re.search(r"url\((?!#)", html)  # url(#id) is inside
+
+
+def test_the_markdown_carries_its_chart_as_a_data_uri_on_stdout(aar):
+    """Printed to stdout, the Markdown embeds the lead chart, so it needs no other file."""
+    assert "](data:image/svg+xml;base64," in aar[2]
+
+
+def test_text_from_people_is_escaped(tmp_path):
+    """A note, an ad-hoc inject and a rating reason holding markup stay text in both formats."""
+    path = journal_of(tmp_path / "ex.sqlite", world(), moves=[
+        (10.0, cmd.Note(text='<script>alert("note")</script>', author="<b>eve</b>")),
+        (12.0, cmd.AdHocInject(to=("bp",), text="<img src=x onerror=alert(1)> | a pipe")),
+    ])
+    html, markdown = write_report(path, "html"), write_report(path, "md")
+    root = parsed(html)
+    assert not {e.tag for e in root.iter()} & {"script", "img", "b"}
+    assert "&lt;script&gt;alert(&#34;note&#34;)&lt;/script&gt;" in html
+    assert '<script>alert("note")</script>' in text_of(root)
+    assert "<script" not in markdown and "<img" not in markdown
+    assert "&lt;script&gt;" in markdown and "\\| a pipe" in markdown
+
+
+def test_report_writes_files_and_the_markdown_chart_beside_it(tmp_path):
+    """`-o aar.md` writes aar.md and aar.lead-chart.svg, which the Markdown links to."""
+    path = journal_of(tmp_path / "ex.sqlite", world())
+    runner = CliRunner()
+    md = runner.invoke(app, ["report", path, "-o", str(tmp_path / "aar.md")])
+    html = runner.invoke(app, ["report", path, "--format", "html", "-o", str(tmp_path / "a.html")])
+    assert md.exit_code == html.exit_code == 0, (md.output, html.output)
+    assert "](aar.lead-chart.svg)" in (tmp_path / "aar.md").read_text()
+    assert (tmp_path / "aar.lead-chart.svg").read_text().startswith("<svg")
+    assert parsed((tmp_path / "a.html").read_text()).tag == "html"
+
+
+def test_report_refuses_an_unknown_format_and_a_missing_journal(tmp_path):
+    """--format pdf and a journal that is not there both exit 2 with the fix."""
+    path = journal_of(tmp_path / "ex.sqlite", world())
+    assert "write md or html" in refusal(tabletop("report", path, "--format", "pdf"))
+    assert "no such journal" in refusal(tabletop("report", tmp_path / "nope.sqlite"))
