@@ -1,0 +1,137 @@
+"""A batch's statistics: each variant's mean with a 95% interval, and each variant's
+difference from the first one, paired by seed.
+
+Only the standard library's `statistics`. An interval is mean ± t·s/√n, where t is
+Student's 0.975 quantile with n − 1 degrees of freedom, read from a table below 30 runs,
+and the normal 1.96 from 30 runs on (the t quantile is then within 4% of it). Paired
+differences use the runs of both variants with the same seed, which saw the same
+arrivals and latencies (common random numbers), so the interval of a difference is
+narrower than the two intervals side by side suggest. A run without a value for a
+measure (a median over no handoffs) is left out of that measure, and out of its pairs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import fmean, stdev
+
+from sim.batch_rows import Row
+
+IDENTITY = ("variant", "seed", "scenario_hash", "tabletop_version")  # not measures
+NORMAL_975 = 1.96
+T_975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
+         2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+         2.060, 2.056, 2.052, 2.048)  # Student's t, 0.975 quantile, 1 to 28 degrees of freedom
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A mean and its 95% interval (no interval from a single value)."""
+
+    mean: float
+    low: float | None
+    high: float | None
+    n: int
+
+    @property
+    def excludes_zero(self) -> bool:
+        return self.low is not None and (self.low > 0 or self.high < 0)
+
+
+def t_975(n: int) -> float:
+    """The multiplier of the standard error for a 95% interval from n values (n ≥ 2)."""
+    return NORMAL_975 if n >= 30 else T_975[n - 2]
+
+
+def estimate(values: Sequence[float]) -> Estimate | None:
+    """The mean of the values with its 95% interval; None when there are none."""
+    if not values:
+        return None
+    mean = fmean(values)
+    if len(values) == 1:
+        return Estimate(mean, None, None, 1)
+    half = t_975(len(values)) * stdev(values, mean) / math.sqrt(len(values))
+    return Estimate(mean, mean - half, mean + half, len(values))
+
+
+def measure_columns(rows: Sequence[Row]) -> list[str]:
+    """The measures in the rows (every column but the run's identity), in row order."""
+    return [c for c in dict.fromkeys(c for row in rows for c in row) if c not in IDENTITY]
+
+
+def variant_order(rows: Sequence[Row]) -> list[str]:
+    """The variants in the order the rows give them; the first is the reference."""
+    return list(dict.fromkeys(str(row["variant"]) for row in rows))
+
+
+def summarize(rows: Sequence[Row]) -> dict[str, dict[str, Estimate | None]]:
+    """Variant → measure → mean with its 95% interval."""
+    columns = measure_columns(rows)
+    return {variant: {c: estimate([r[c] for r in rows if r["variant"] == variant
+                                   and r.get(c) is not None]) for c in columns}
+            for variant in variant_order(rows)}
+
+
+def paired_differences(rows: Sequence[Row]) -> dict[str, dict[str, Estimate | None]]:
+    """Each variant after the first → measure → mean of (variant − first) over the seeds
+    both ran, with its 95% interval."""
+    columns = measure_columns(rows)
+    first, *others = variant_order(rows)
+    by_seed = {v: {r["seed"]: r for r in rows if r["variant"] == v} for v in [first, *others]}
+    differences = {}
+    for variant in others:
+        pairs = [(by_seed[first][seed], row) for seed, row in by_seed[variant].items()
+                 if seed in by_seed[first]]
+        differences[variant] = {c: estimate([b[c] - a[c] for a, b in pairs
+                                             if a.get(c) is not None and b.get(c) is not None])
+                                for c in columns}
+    return differences
+
+
+def render(rows: Sequence[Row]) -> str:
+    """The summary table and the paired differences, as text for a terminal."""
+    variants = variant_order(rows)
+    runs = {v: sum(1 for r in rows if r["variant"] == v) for v in variants}
+    counted = (f"{runs[variants[0]]} runs per variant" if len(set(runs.values())) == 1
+               else ", ".join(f"{v}: {n} runs" for v, n in runs.items()))
+    text = _table(f"Summary ({counted}): mean [95% interval]", summarize(rows),
+                  lambda v: v)
+    if len(variants) > 1:
+        text += "\n\n" + _table(
+            f"Difference from {variants[0]}, paired by seed: mean [95% interval]; "
+            "* the interval excludes 0", paired_differences(rows),
+            lambda v: f"{v} − {variants[0]}", star=True)
+    return text
+
+
+def _table(title: str, estimates: dict[str, dict[str, Estimate | None]], heading,
+           star: bool = False) -> str:
+    columns = list(estimates)
+    measures = list(next(iter(estimates.values())))
+    cells = [[_cell(estimates[v][m], star) for v in columns] for m in measures]
+    head = [heading(v) for v in columns]
+    first = max(len("measure"), *(len(m) for m in measures))
+    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(head)]
+    lines = [title, "  ".join(["measure".ljust(first), *(h.rjust(w) for h, w in
+                                                          zip(head, widths, strict=True))])]
+    for measure, row in zip(measures, cells, strict=True):
+        lines.append("  ".join([measure.ljust(first), *(c.rjust(w) for c, w in
+                                                        zip(row, widths, strict=True))]))
+    return "\n".join(lines)
+
+
+def _cell(value: Estimate | None, star: bool) -> str:
+    if value is None:
+        return "—"
+    if value.low is None:
+        return _number(value.mean)
+    mark = "*" if star and value.excludes_zero else " " if star else ""
+    return f"{_number(value.mean)} [{_number(value.low)}, {_number(value.high)}]{mark}"
+
+
+def _number(x: float) -> str:
+    """Three or four significant figures, never an exponent."""
+    size = abs(x)
+    return f"{x:.0f}" if size >= 100 else f"{x:.1f}" if size >= 10 else f"{x:.2f}"

@@ -1,0 +1,86 @@
+"""Where a batch runs: in this process, on a pool of local processes, or on a Dask cluster.
+
+Every choice is a `concurrent.futures.Executor`, so `sim.batch` runs the same way on a
+laptop and on a cluster. Local pools start their workers with `spawn` (a fresh
+interpreter, as on macOS and Windows), which is safe whatever threads the parent has.
+Dask is optional: it is imported only when asked for, and its absence is explained.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any
+
+from sim.errors import TabletopError
+
+LOCAL = "local"  # --dask local: a two-worker cluster on this machine
+CONNECT_TIMEOUT_S = 10
+
+
+class ExecutorError(TabletopError):
+    """The place asked to run a batch cannot be used (no Dask, a scheduler out of reach)."""
+
+
+class InProcess(Executor):
+    """Runs each task at once, in this process: no start-up cost, and nothing to ship."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:  # handed to whoever reads the future, like any executor
+            future.set_exception(error)
+        return future
+
+
+@contextlib.contextmanager
+def executor_for(jobs: int | None = None, dask: str | None = None) -> Iterator[Executor]:
+    """The executor for `--jobs K` (K local processes; 1 runs in this process) or `--dask
+    ADDRESS`, shut down (pending tasks cancelled) when the batch is over or interrupted."""
+    if dask is not None:
+        with on_dask(dask) as executor:
+            yield executor
+        return
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1:
+        yield InProcess()
+        return
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def on_dask(address: str) -> Iterator[Executor]:
+    """An executor on the Dask scheduler at `address` (`tcp://host:port`), or on a
+    two-worker `LocalCluster` on the loopback interface when `address` is 'local'."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ExecutorError("--dask needs Dask's distributed scheduler, which is not installed "
+                            "— install it with: pip install 'tabletop[dask]'") from None
+    with contextlib.ExitStack() as stack:
+        try:
+            if address == LOCAL:
+                cluster = stack.enter_context(LocalCluster(
+                    n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+                    dashboard_address=None, silence_logs=logging.ERROR))
+                client = stack.enter_context(Client(cluster))
+            else:
+                client = stack.enter_context(Client(address, timeout=CONNECT_TIMEOUT_S))
+        except (OSError, TimeoutError, ValueError) as error:
+            raise ExecutorError(f"cannot reach a Dask scheduler at {address} ({error}) — give "
+                                "its address as tcp://host:port, or 'local' for a cluster on "
+                                "this machine") from None
+        executor = client.get_executor()
+        try:
+            yield executor
+        finally:
+            executor.shutdown(wait=False)

@@ -1,0 +1,104 @@
+"""One action registry behind the keys, the footer, the help screen and the command palette:
+ids for remapping, HSEEP prefixes, and entries offered only where they can work."""
+
+from __future__ import annotations
+
+from console_support import REFERENCE, journal_commands, screen_text, step_until
+
+from sim import commands as cmd
+from tui import actions
+from tui.app import make_console
+from tui.logfilter import GROUPS
+from tui.screens.decision import DecisionModal
+from tui.screens.help import HelpScreen
+from tui.widgets.log import EventLog
+
+PREFIXES = {"clock", "decision", "inject", "move", "note", "view", "exercise"}
+
+
+def test_every_action_has_an_id_and_an_hseep_palette_title():
+    """Ids make keys remappable; prefixes group the palette (`inject: …`, `decision: …`)."""
+    bindings = actions.bindings()
+    assert all(b.id for b in bindings)
+    assert len({b.id for b in bindings}) == len(actions.ACTIONS)
+    titled = [a for a in actions.ACTIONS if a.title]
+    assert {a.title.split(":")[0] for a in titled} <= PREFIXES
+
+
+async def test_the_palette_offers_decisions_only_while_one_is_open(tmp_path):
+    """No `decision:` entry at T+0; once D-1 opens, one per option."""
+    app = make_console(REFERENCE, str(tmp_path / "p.sqlite"), 7)
+    async with app.run_test() as pilot:
+        titles = [e.title for e in actions.entries(app)]
+        assert not [t for t in titles if t.startswith("decision:")]
+        assert "inject: fire M-03 now (on lead_assigned +5m, to aviation-authority)" in titles
+        await step_until(pilot, lambda: "D-1" in app.session.state.open_decisions)
+        titles = [e.title for e in actions.entries(app)]
+        assert {"decision: D-1 → monitor", "decision: D-1 → ask-partner",
+                "decision: D-1 → act-across"} <= set(titles)
+
+
+async def test_a_decision_taken_from_the_palette_is_journaled(tmp_path):
+    """Ctrl+P, type the option, Enter: the decision is in the journal."""
+    path = tmp_path / "palette.sqlite"
+    app = make_console(REFERENCE, str(path), 7)
+    async with app.run_test() as pilot:
+        await step_until(pilot, lambda: "D-1" in app.session.state.open_decisions)
+        await pilot.press("ctrl+p", *"D-1 → ask-partner")
+        await app.workers.wait_for_complete()  # the palette searches in a worker
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    assert [c.command for c in journal_commands(path)] == [
+        cmd.Decide(decision="D-1", option="ask-partner")]
+
+
+async def test_review_offers_views_and_jumps_but_no_commands(tmp_path):
+    """In review the palette holds `view:` entries (jumps included) and nothing that writes."""
+    path = str(tmp_path / "done.sqlite")
+    live = make_console(REFERENCE, path, 7)
+    async with live.run_test() as pilot:
+        await step_until(pilot, lambda: "D-1" in live.session.state.decided)
+        await pilot.press("q")
+    app = make_console(None, path, review=True)
+    async with app.run_test():
+        prefixes = {e.title.split(":")[0] for e in actions.entries(app)}
+        assert prefixes == {"view", "exercise"}
+        assert any(e.title.startswith("view: jump to T+8m — Decision D-1 opens")
+                   for e in actions.entries(app))
+
+
+async def test_keys_can_be_remapped_by_binding_id(tmp_path):
+    """`set_keymap({'decision.decide': 'k'})` makes k open the decision modal."""
+    app = make_console(REFERENCE, str(tmp_path / "k.sqlite"), 7)
+    async with app.run_test() as pilot:
+        app.set_keymap({"decision.decide": "k"})
+        await step_until(pilot, lambda: "D-1" in app.session.state.open_decisions)
+        await pilot.press("k")
+        assert isinstance(app.screen, DecisionModal)
+
+
+async def test_help_lists_every_key_of_the_mode(tmp_path):
+    """`?` shows the registry's rows: each live action's palette title is on the help screen."""
+    app = make_console(REFERENCE, str(tmp_path / "h.sqlite"), 7)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = screen_text(app)
+        for _, title, _ in actions.help_rows("live"):
+            assert title in shown
+
+
+async def test_the_log_filter_keeps_only_what_was_picked(tmp_path):
+    """`f` then 'violations and lead gaps': the log shows those kinds and nothing else."""
+    app = make_console(REFERENCE, str(tmp_path / "f.sqlite"), 7)
+    async with app.run_test() as pilot:
+        await step_until(pilot, lambda: app.session.state.counts["lead_gap"] > 0)
+        await pilot.press("n", "n", "f", "down", "enter")
+        log = app.query_one(EventLog)
+        assert log.filter.label == "violations and lead gaps"
+        wanted = [e for e in app.session.events if e.kind in GROUPS[log.filter.label]]
+        assert log.row_count == len(wanted) == 1
+        await pilot.press("n")  # new events are filtered as they come
+        assert log.row_count == len([e for e in app.session.events
+                                     if e.kind in GROUPS[log.filter.label]])

@@ -1,0 +1,86 @@
+"""The console in a real terminal (tmux): keys typed, the screen read back with
+`capture-pane`. Runs where tmux is installed (CI installs it), skipped elsewhere."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from console_support import REFERENCE, journal_commands, journal_events, wait_until
+
+TABLETOP = str(pathlib.Path(sys.executable).with_name("tabletop"))
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Tmux:
+    """One detached tmux session running a command in a window of a given size."""
+
+    def __init__(self, command: str, size: tuple[int, int]):
+        self.name = f"tabletop-test-{os.getpid()}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]),
+                        "-y", str(size[1]), command], check=True)
+
+    def screen(self) -> str:
+        """The text on screen now."""
+        done = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
+                              capture_output=True, text=True)
+        return done.stdout
+
+    def send(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def wait_for(self, pattern: str) -> re.Match:
+        """Wait until the screen matches a regular expression."""
+        return wait_until(lambda: re.search(pattern, self.screen()), f"/{pattern}/ on screen")
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "has-session", "-t", self.name],
+                              capture_output=True).returncode == 0
+
+    def close(self) -> None:
+        if self.alive():
+            subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+def clock(screen: str) -> int:
+    """The minutes since T+0 shown in the clock bar (the first line)."""
+    hours, minutes = re.search(r"T\+(?:(\d+)h)?(\d+)m", screen.splitlines()[0]).groups()
+    return int(hours or 0) * 60 + int(minutes)
+
+
+def test_the_clock_runs_and_a_decision_is_recorded_in_a_real_terminal(tmp_path):
+    """At 60× the clock visibly moves; stepping to D-1, `d` and Enter record the decision,
+    on screen and in the journal."""
+    path = tmp_path / "tmux.sqlite"
+    tmux = Tmux(f"cd {tmp_path} && {TABLETOP} play {REFERENCE} --seed 7 --journal {path}",
+                (100, 30))
+    try:
+        tmux.wait_for(r"PAUSED")
+        assert clock(tmux.screen()) == 0
+        tmux.send("+", "+", "+", "+", "+", "Space")  # 60× real time: a minute a second
+        tmux.wait_for(r"RUNNING\s+60×")
+        wait_until(lambda: clock(tmux.screen()) >= 1 or None, "the clock to move")
+        tmux.send("Space")
+        tmux.wait_for(r"PAUSED")
+        for _ in range(10):
+            if "records the oldest decision" in tmux.screen():
+                break
+            before = tmux.screen()
+            tmux.send("n")
+            wait_until(lambda before=before: tmux.screen() != before or None, "a step")
+        tmux.send("d")
+        tmux.wait_for(r"Decision D-1 — bp-sector decides")
+        tmux.send("Enter")
+        tmux.wait_for(r"Decision D-1: bp-sector takes 'monitor'")
+        tmux.send("q")
+        wait_until(lambda: not tmux.alive() or None, "the console to quit")
+    finally:
+        tmux.close()
+    decided = [c.command for c in journal_commands(path) if c.command.kind == "decide"]
+    assert [(d.decision, d.option, d.by) for d in decided] == [("D-1", "monitor", "player")]
+    assert any(e.kind == "decision_made" and e.by == "player" for e in journal_events(path))

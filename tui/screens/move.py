@@ -1,0 +1,123 @@
+"""The player-move form: a move outside the script (assume lead, hand off, notify,
+request, coordinate, act), built by picking the cell, the incident and the target from
+lists — no ids to type."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Checkbox, Label, Select
+
+from sim import commands as cmd
+from sim.scenario import Scenario
+from sim.state import State
+from tui.actions import MOVES
+from tui.screens.form import CommandModal
+
+# which fields each move uses, and what its target agency is called
+FIELDS = {
+    "assume_lead": (),
+    "handoff": ("target",),
+    "notify": ("target",),
+    "request": ("target", "action"),
+    "coordinate": ("target", "domain"),
+    "act": ("action", "flags"),
+}
+TARGET = {"handoff": ("to", "Hand the lead to"), "notify": ("to", "Notify"),
+          "request": ("by", "Ask this agency to act"),
+          "coordinate": ("with", "Coordinate with (resource owner)")}
+
+
+def resources(scenario: Scenario) -> list[str]:
+    """The shared resources the scenario names (what coordination can be about)."""
+    found = {r for z in scenario.zones for r in z.coordination}
+    found |= {r for a in scenario.actions for r in a.touches}
+    return sorted(found)
+
+
+class MoveModal(CommandModal):
+    """Record a move a player cell makes outside the MSEL's decisions."""
+
+    HINT = "Tab: next field · Enter on a list: pick · Record: send · Esc: cancel"
+
+    def __init__(self, scenario: Scenario, state: State, kind: str = "assume_lead"):
+        super().__init__()
+        self.scenario, self.state, self.kind = scenario, state, kind
+
+    def heading(self) -> str:
+        return "Record a player move"
+
+    def form(self) -> ComposeResult:
+        agencies = [(a.id, a.id) for a in self.scenario.agencies
+                    if a.id not in self.state.withdrawn]
+        present = [(i.id, i.id) for i in self.state.incidents.values() if i.present]
+        with Horizontal(classes="row"):
+            yield Label("Move", classes="field")
+            yield Select([(label, kind) for kind, label in MOVES.items()], value=self.kind,
+                         allow_blank=False, id="kind", compact=True)
+        with Horizontal(classes="row"):
+            yield Label("Player cell", classes="field")
+            yield Select(agencies, id="agency", compact=True, prompt="which agency moves")
+        with Horizontal(classes="row"):
+            yield Label("Incident", classes="field")
+            yield Select(present, id="incident", compact=True,
+                         prompt="which incident" if present else "no incident is present",
+                         value=present[0][1] if len(present) == 1 else Select.NULL)
+        with Horizontal(classes="row", id="target-row"):
+            yield Label("Target", classes="field", id="target-label")
+            yield Select([(a.id, a.id) for a in self.scenario.agencies], id="target",
+                         compact=True, prompt="which agency")
+        with Horizontal(classes="row", id="action-row"):
+            yield Label("Action", classes="field")
+            yield Select([(a.id, a.id) for a in self.scenario.actions], id="action",
+                         compact=True, prompt="which action")
+        with Horizontal(classes="row", id="domain-row"):
+            yield Label("About", classes="field")
+            yield Select([(r, r) for r in resources(self.scenario)], id="domain",
+                         compact=True, prompt="which resource")
+        with Horizontal(classes="row", id="flags-row"):
+            yield Checkbox("after coordination is granted", id="after", compact=True)
+            yield Checkbox("force: act without waiting for approval", id="force",
+                           compact=True)
+        yield Button("Record move", id="send", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self._show_fields(self.kind)
+
+    @on(Select.Changed, "#kind")
+    def kind_changed(self, message: Select.Changed) -> None:
+        self.kind = str(message.value)
+        self._show_fields(self.kind)
+
+    def _show_fields(self, kind: str) -> None:
+        """Show only the fields this kind of move needs, with the target's label."""
+        used = FIELDS[kind]
+        for field in ("target", "action", "domain", "flags"):
+            self.query_one(f"#{field}-row").display = field in used
+        if kind in TARGET:
+            self.query_one("#target-label", Label).update(TARGET[kind][1])
+
+    @on(Button.Pressed, "#send")
+    def submitted(self) -> None:
+        """Check the picks, build the command and send it."""
+        values = {name: self.query_one(f"#{name}", Select).value
+                  for name in ("agency", "incident", "target", "action", "domain")}
+        needed = ("agency", "incident") + tuple(f for f in FIELDS[self.kind]
+                                                if f in values)
+        missing = [name for name in needed if values[name] == Select.NULL]
+        if missing:
+            self.complain("Pick " + " and ".join(
+                "the " + ("target agency" if m == "target" else m) for m in missing) + ".")
+            return
+        record = {"kind": self.kind, "agency": values["agency"], "incident": values["incident"]}
+        if self.kind in TARGET:
+            record[TARGET[self.kind][0]] = values["target"]
+        if "action" in FIELDS[self.kind]:
+            record["action"] = values["action"]
+        if self.kind == "coordinate":
+            record["domain"] = values["domain"]
+        if self.kind == "act":
+            record["after_coordinated"] = self.query_one("#after", Checkbox).value
+            record["force"] = self.query_one("#force", Checkbox).value
+        self.send(cmd.COMMANDS.validate_python(record))

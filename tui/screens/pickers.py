@@ -1,0 +1,104 @@
+"""Pickers that change only the view, never the exercise: the log filter and, in review,
+the jump to a time, a decision or a violation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sim import events as ev
+from sim.scenario import parse_duration
+from sim.timeline import describe, start_of, tplus
+from tui.logfilter import LogFilter
+
+
+class FilterModal(ModalScreen[LogFilter | None]):
+    """Pick what the event log shows."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+
+    def __init__(self, filters: list[LogFilter], current: LogFilter):
+        super().__init__()
+        self.filters, self.current = filters, current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Show in the event log", classes="heading")
+            yield OptionList(*[Option(f.label, id=str(n)) for n, f in enumerate(self.filters)],
+                             id="options")
+            yield Static("↑/↓: choose · Enter: apply · Esc: cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        at = self.filters.index(self.current) if self.current in self.filters else 0
+        self.query_one(OptionList).highlighted = at
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, message: OptionList.OptionSelected) -> None:
+        self.dismiss(self.filters[int(message.option.id)])
+
+
+def review_time(text: str, clock_start: str) -> float:
+    """Sim minutes from what a reviewer types: `45m`, `1h10m`, `T+45m`, `90` or a wall
+    clock label such as `02:45` (the first such time at or after the start)."""
+    text = text.strip()
+    if ":" in text:
+        start = start_of(clock_start)
+        try:
+            hours, minutes = (int(x) for x in text.split(":"))
+            at = datetime.combine(start.date(), datetime.min.time()) + timedelta(
+                hours=hours, minutes=minutes)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a clock time — write it as 02:45") from None
+        if at < start:
+            at += timedelta(days=1)
+        return (at - start).total_seconds() / 60
+    return parse_duration(text.removeprefix("T+").removeprefix("t+"))
+
+
+class JumpModal(ModalScreen[float | None]):
+    """Review the exercise at a typed time, or at a decision or violation from the list."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+
+    def __init__(self, landmarks: list[ev.Event], clock_start: str, end_time: float):
+        super().__init__()
+        self.landmarks, self.clock_start, self.end_time = landmarks, clock_start, end_time
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Review the exercise at…", classes="heading")
+            yield Input(placeholder="a time: 45m, 1h10m, T+45m or 02:45 — then Enter",
+                        id="time", compact=True)
+            yield Static("", id="refusal")
+            options = [Option(Text(f"{tplus(0):>8}  the start"), id="start")]
+            options += [Option(Text(f"{tplus(e.t):>8}  {describe(e)}",
+                                    style="red" if e.kind == "violation" else ""), id=str(n))
+                        for n, e in enumerate(self.landmarks)]
+            options.append(Option(Text(f"{tplus(self.end_time):>8}  the end"), id="end"))
+            yield OptionList(*options, id="options")
+            yield Static("Type a time and Enter, or Tab to the list · Esc: cancel",
+                         classes="hint")
+
+    @on(Input.Submitted)
+    def typed(self, message: Input.Submitted) -> None:
+        """Review at the typed time, or say what is wrong with it."""
+        try:
+            self.dismiss(review_time(message.value, self.clock_start))
+        except ValueError as problem:
+            refusal = self.query_one("#refusal", Static)
+            refusal.update(str(problem))
+            refusal.add_class("-shown")
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, message: OptionList.OptionSelected) -> None:
+        picked = message.option.id
+        self.dismiss(0.0 if picked == "start" else self.end_time if picked == "end"
+                     else self.landmarks[int(picked)].t)

@@ -1,0 +1,174 @@
+"""What the console drives: a live exercise (`LiveSession`) or a journal under review
+(`ReviewSession`).
+
+Both hand the screens the same three things — the scenario, the record of events so far
+and the `State` to show at the console's clock — so every widget works in both modes.
+Neither touches Textual: a live run only calls the engine's public API (`submit`,
+`advance_to`, `step`), and a review only folds the journal's events.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import tempfile
+from datetime import UTC, datetime
+
+from sim import events as ev
+from sim import session
+from sim.engine import Accepted, Exercise, Refused
+from sim.errors import TabletopError
+from sim.journal import Journal
+from sim.loader import load_scenario, load_scenario_text
+from sim.scenario import Scenario
+from sim.state import State
+from sim.yamlsource import read_text
+
+TICK_BUDGET = 1000  # engine steps per clock tick: the screen repaints between batches
+LANDMARKS = ("decision_opened", "decision_made", "violation")
+
+
+class ConsoleProblem(TabletopError):
+    """A console opened with arguments that do not fit together."""
+
+
+def default_journal_name(scenario_path: str, now: datetime | None = None) -> str:
+    """`<scenario-id>-<UTC timestamp>.tabletop.sqlite`, so no exercise goes unjournaled."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    return f"{load_scenario(scenario_path).id}-{stamp}.tabletop.sqlite"
+
+
+class LiveSession:
+    """An exercise being played: the engine, every event so far, and where it is journaled."""
+
+    mode = "live"
+
+    def __init__(self, exercise: Exercise, journal_path: str | None,
+                 scratch: tempfile.TemporaryDirectory | None = None):
+        exercise.flush()
+        self.exercise = exercise
+        self.events: list[ev.Event] = list(exercise.journal.events())
+        self.journal_path = journal_path
+        self._scratch = scratch
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.exercise.scenario
+
+    @property
+    def state(self) -> State:
+        return self.exercise.state
+
+    @property
+    def clock(self) -> float:
+        return self.exercise.clock
+
+    @property
+    def end_time(self) -> float:
+        return self.exercise.end_time
+
+    def advance_to(self, t: float) -> list[ev.Event]:
+        """Advance toward `t` by at most one tick's budget of engine steps."""
+        return self._record(self.exercise.advance_to(t, budget=TICK_BUDGET))
+
+    def step(self) -> list[ev.Event]:
+        """Advance to the next moment something happens."""
+        return self._record(self.exercise.step())
+
+    def submit(self, command: object) -> Accepted | Refused:
+        """Send a command; it is on disk before this returns."""
+        result = self.exercise.submit(command)
+        if isinstance(result, Accepted):
+            self._record(result.events)
+        return result
+
+    def close(self) -> None:
+        """Write what the journal is missing and let go of the file."""
+        if self.exercise.journal is not None:
+            self.exercise.flush()
+            self.exercise.journal.close()
+            self.exercise.journal = None
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+
+    def _record(self, fresh: list[ev.Event]) -> list[ev.Event]:
+        """Keep the new events in the record the log reads."""
+        self.events.extend(fresh)
+        return fresh
+
+
+def open_live(scenario_path: str | None, journal_path: str | None,
+              seed: int | None) -> LiveSession:
+    """Start a new exercise, or reopen the journal where it stopped when the file exists.
+
+    Without a journal path the run is a practice run, journaled in a scratch folder that
+    is deleted on exit."""
+    if scenario_path is None and journal_path is None:
+        raise ConsoleProblem("name a scenario to start an exercise, or --journal FILE to "
+                             "reopen one")
+    scratch = None
+    if journal_path is None:
+        scratch = tempfile.TemporaryDirectory(prefix="tabletop-practice-")
+        path = os.path.join(scratch.name, "practice.tabletop.sqlite")
+    else:
+        path = journal_path
+    if os.path.exists(path) or scenario_path is None:
+        text = read_text(scenario_path) if scenario_path else None
+        exercise = session.resume(path, text)
+        if seed is not None and seed != exercise.seed:
+            exercise.journal.close()
+            raise ConsoleProblem(f"{path} was played with seed {exercise.seed}, not {seed} — "
+                                 "leave out --seed to reopen it, or start a new journal")
+    else:
+        exercise = session.start(read_text(scenario_path), scenario_path,
+                                 1 if seed is None else seed, path)
+    return LiveSession(exercise, journal_path, scratch)
+
+
+class ReviewSession:
+    """A finished (or interrupted) exercise read back from its journal, shown at any time."""
+
+    mode = "review"
+
+    def __init__(self, journal_path: str):
+        journal = Journal.open(journal_path, readonly=True)
+        try:
+            self.scenario = load_scenario_text(journal.scenario_text,
+                                               f"{journal_path} (its scenario)")
+            self.events: list[ev.Event] = list(journal.events())
+            reached = journal.clock
+        finally:
+            journal.close()
+        self.journal_path = journal_path
+        self.end_time = max([reached] + [e.t for e in self.events[-1:]])
+        self._times = [e.t for e in self.events]
+        self.landmarks = [e for e in self.events if e.kind in LANDMARKS]
+        self.state = State()
+        self.clock = 0.0
+        self.seek(self.end_time)
+
+    def seek(self, t: float) -> None:
+        """Show the exercise as it was at sim time `t` (every event at or before it)."""
+        t = min(max(t, 0.0), self.end_time)
+        shown = bisect.bisect_right(self._times, t)
+        if shown < self.state.seq:
+            self.state = State.of(self.events[:shown])
+        else:
+            for event in self.events[self.state.seq:shown]:
+                self.state.apply(event)
+        self.clock = t
+
+    def neighbour(self, direction: int, kinds: tuple[str, ...] | None = None) -> float | None:
+        """The time of the nearest event after (direction 1) or before (-1) the clock,
+        among landmarks of `kinds` when given; None when there is none."""
+        times = self._times if kinds is None else [e.t for e in self.landmarks
+                                                   if e.kind in kinds]
+        if direction > 0:
+            at = bisect.bisect_right(times, self.clock)
+            return times[at] if at < len(times) else None
+        at = bisect.bisect_left(times, self.clock)
+        return times[at - 1] if at > 0 else None
+
+    def close(self) -> None:
+        """Nothing to write: a review never changes the journal."""
