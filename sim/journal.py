@@ -18,6 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
 import orjson
 
 from sim import __version__
@@ -53,10 +58,12 @@ class CommandRecord:
 class Journal:
     """An open journal file. Create one with `Journal.create`, reopen with `Journal.open`."""
 
-    def __init__(self, path: str, connection: sqlite3.Connection, meta: dict[str, str]):
+    def __init__(self, path: str, connection: sqlite3.Connection, meta: dict[str, str],
+                 writer: bool = True):
         self.path = path
         self._db = connection
         self.meta = meta
+        self._lock = _writer_lock(path, connection) if writer else None
 
     # ------------------------------------------------------------------ opening
 
@@ -110,10 +117,13 @@ class Journal:
             raise JournalError(f"{path} is a version {meta.get('format_version')} journal; this "
                                f"tabletop ({__version__}) reads version {FORMAT_VERSION} — open "
                                f"it with tabletop {meta.get('tabletop_version')}")
-        return cls(path, db, meta)
+        return cls(path, db, meta, writer=not readonly)
 
     def close(self) -> None:
         self._db.close()
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     # ------------------------------------------------------------------ what it holds
 
@@ -201,6 +211,24 @@ class Journal:
             return self._db.execute(sql, args).fetchall()
         except sqlite3.Error as error:
             raise _failure(self.path, error) from None
+
+
+def _writer_lock(path: str, db: sqlite3.Connection) -> int | None:
+    """One writer per journal: two consoles appending to one exercise would interleave
+    their commands. An advisory lock on the file, released when the process ends, however
+    it ends; readers (review, export, report) take none."""
+    if fcntl is None:  # pragma: no cover - not POSIX
+        return None
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        db.close()
+        raise JournalError(f"{path} is in use by another tabletop (a console or a run is writing "
+                           "it) — close that one first, or look at it read-only with 'tabletop "
+                           "review' or 'tabletop export'") from None
+    return fd
 
 
 def _uri(path: str) -> str:

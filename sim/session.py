@@ -54,15 +54,19 @@ def resume(path: str, scenario_text: str | None = None) -> Exercise:
         raise JournalError(f"{path} was written for a different version of this scenario (its "
                            "text changed since) — open the journal alone, without the scenario, "
                            "or start a new journal")
-    scenario = load_scenario_text(journal.scenario_text, f"{path} (its scenario)",
-                                  journal.variant)
-    produced: list[ev.Event] = []
-    exercise = replay(scenario, journal.seed, journal.commands(), produced)
-    produced += exercise.advance_to(journal.clock)
-    recorded = list(journal.events())
-    check_same(path, recorded, produced)
-    exercise.journal = journal
-    exercise.append_unwritten(produced[len(recorded):])
+    try:
+        scenario = load_scenario_text(journal.scenario_text, f"{path} (its scenario)",
+                                      journal.variant)
+        produced: list[ev.Event] = []
+        exercise = replay(scenario, journal.seed, journal.commands(), produced)
+        produced += exercise.advance_to(journal.clock)
+        recorded = list(journal.events())
+        check_same(path, recorded, produced)
+        exercise.journal = journal
+        exercise.append_unwritten(produced[len(recorded):])
+    except BaseException:
+        journal.close()  # a refused journal is not left locked
+        raise
     return exercise
 
 

@@ -168,11 +168,27 @@ def test_locked_journal_is_refused_for_resuming(locked):
     """While another tabletop writes the journal, resuming it is refused as locked, in process
     and through the CLI, and nothing is written."""
     before = contents(locked), rows(locked)
+    exercise = resume(locked)
     with pytest.raises(JournalError, match="in use by another tabletop"):
-        play_out(resume(locked))
+        play_out(exercise)
+    exercise.journal.close()
     message = one_line_naming(tabletop("resume", locked), locked)
     assert "in use by another tabletop (locked)" in message
     assert (contents(locked), rows(locked)) == before
+
+
+def test_a_second_writer_is_refused_while_the_first_holds_the_journal(tmp_path):
+    """Two consoles on one exercise would interleave their commands: the second is refused,
+    a reader is not, and once the first closes the journal it can be reopened."""
+    path = str(tmp_path / "exercise.sqlite")
+    first = Journal.create(path, "tabletop: 1", 1)
+    with pytest.raises(JournalError, match="in use by another tabletop .* 'tabletop review'"):
+        Journal.open(path)
+    message = one_line_naming(tabletop("resume", path), path)
+    assert "in use by another tabletop" in message
+    Journal.open(path, readonly=True).close()
+    first.close()
+    Journal.open(path).close()
 
 
 def test_locked_journal_can_still_be_exported(locked):
