@@ -83,6 +83,8 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self._streams: dict[str, random.Random] = {}
         self._choices: dict[str, simpy.Event] = {}
         self._opened: set[str] = set()
+        self._pause_on: frozenset[str] = frozenset()
+        self._pausing = False
         self._lead_ends: dict[str, simpy.Event] = {}
         self._leading = {a.id: simpy.Resource(self.env, a.capacity) for a in scenario.agencies}
         self._returned: dict[str, simpy.Event] = {}
@@ -108,20 +110,25 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
     def end_time(self) -> float:
         return self.scenario.clock.duration
 
-    def advance_to(self, t: float, budget: int | None = None) -> list[ev.Event]:
-        """Process every engine event at or before `t` (at most about `budget` steps, always
-        finishing the current instant) and return the new facts. Afterwards everything up
-        to `self.clock` has happened, so a command submitted now is replayable exactly."""
+    def advance_to(self, t: float, budget: int | None = None,
+                   pause_on: frozenset[str] = frozenset()) -> list[ev.Event]:
+        """Process every engine event at or before `t` and return the new facts — stopping
+        early after about `budget` steps, or once an event of a kind in `pause_on` has
+        happened, but always finishing the current instant. Afterwards everything up to
+        `self.clock` has happened, so a command submitted now is replayable exactly."""
+        env, state = self.env, self.state
+        self._pause_on, self._pausing = pause_on, False
         taken = 0
-        while not self.state.ended:
-            at = self.env.peek()
-            if at > t or (budget is not None and taken >= budget and at > self.env.now):
+        while not state.ended:
+            at = env.peek()
+            if at > t or ((self._pausing or budget is not None and taken >= budget)
+                          and at > env.now):
                 break
-            self.env.step()
-            self.steps += 1
+            env.step()
             taken += 1
-        reached_t = not self.state.ended and self.env.peek() > t
-        self.clock = max(self.clock, min(t, self.end_time) if reached_t else self.env.now)
+        self.steps += taken
+        reached_t = not state.ended and env.peek() > t
+        self.clock = max(self.clock, min(t, self.end_time) if reached_t else env.now)
         return self._flush()
 
     def step(self) -> list[ev.Event]:
@@ -163,6 +170,8 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self.state.apply(event)
         self._unwritten.append(event)
         self._fresh.append(event)
+        if event.kind in self._pause_on:
+            self._pausing = True
         self._triggers.fire(event)
         if event.kind in _GAP_CHECKS:
             for incident in _GAP_CHECKS[event.kind](self, event):

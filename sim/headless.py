@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
+from typing import Any
 
 from sim import commands as cmd
 from sim import events as ev
@@ -16,6 +17,7 @@ from sim.scenario import Scenario
 from sim.state import instance_key
 
 Policy = Callable[[ev.DecisionOpened], str | None]
+DECISIONS = frozenset({"decision_opened"})
 
 
 def fixed_choices(choices: dict[str, str]) -> Policy:
@@ -42,10 +44,10 @@ def policy_for(scenario: Scenario, seed: int, choices: dict[str, str] | None = N
 
 def play_out(exercise: Exercise, policy: Policy | None = None,
              until: float = math.inf) -> list[ev.Event]:
-    """Advance one instant at a time to `until` (or the end), letting the policy decide
-    each decision the moment it opens. Returns the new events."""
+    """Run to `until` (or the end), pausing at each instant where a decision opens so the
+    policy can take it then, as a player would. Returns the new events."""
     produced: list[ev.Event] = []
-    pending = [e for e in exercise.state.open_decisions.values()]
+    pending: list[Any] = list(exercise.state.open_decisions.values())
     while True:
         while pending:  # a decision taken now may open another one at the same instant
             opened = pending.pop(0)
@@ -56,13 +58,12 @@ def play_out(exercise: Exercise, policy: Policy | None = None,
                 answered = getattr(result, "events", [])
                 produced += answered
                 pending += [e for e in answered if isinstance(e, ev.DecisionOpened)]
-        at = exercise.next_event_time
-        if at is None or at > until:
+        if exercise.state.ended or exercise.clock >= until:
             break
-        fresh = exercise.advance_to(at)
+        fresh = exercise.advance_to(until, pause_on=DECISIONS if policy else frozenset())
         produced += fresh
         pending = [e for e in fresh if isinstance(e, ev.DecisionOpened)]
-    if not exercise.state.ended and until < math.inf:
-        produced += exercise.advance_to(until)
+        if not pending and (exercise.state.ended or exercise.clock >= until):
+            break
     exercise.flush()
     return produced
