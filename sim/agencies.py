@@ -14,7 +14,7 @@ import simpy
 from sim import events as ev
 from sim import rules
 from sim.randomness import draw
-from sim.scenario import Act, AssumeLead, Coordinate, HandOff, Notify, Request
+from sim.steps import Act, AssumeLead, Coordinate, HandOff, Notify, Request
 
 Process = Generator[simpy.Event, Any, Any]
 

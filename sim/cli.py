@@ -29,9 +29,10 @@ from sim.journal import Journal, canonical_lines
 from sim.loader import load_scenario, load_scenario_text
 from sim.rating import RATINGS, record_rating
 from sim.references import unknown
-from sim.scenario import Scenario, parse_duration
+from sim.scenario import Scenario
 from sim.session import resume
 from sim.timeline import line, start_of, tplus
+from sim.values import parse_duration
 from sim.yamlsource import read_text
 
 app = typer.Typer(

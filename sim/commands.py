@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from sim.scenario import Effect, Id
+from sim.steps import Effect
+from sim.values import Id
 
 
 class _Command(BaseModel):

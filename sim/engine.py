@@ -28,22 +28,20 @@ from sim import events as ev
 from sim import rules
 from sim.agencies import AgencyProcesses, Process
 from sim.refusals import refusal
-from sim.scenario import (
+from sim.scenario import Decision, Order, Scenario
+from sim.scenery import ScenarioProcesses
+from sim.state import State, instance_key
+from sim.steps import (
     Act,
     AssumeLead,
     Coordinate,
     CoordinateSpec,
-    Decision,
     HandOff,
     HandOffSpec,
     Notify,
-    Order,
     Request,
     RequestSpec,
-    Scenario,
 )
-from sim.scenery import ScenarioProcesses
-from sim.state import State, instance_key
 from sim.triggers import Triggers
 
 WRITE_BATCH = 5000  # events held before a journal write

@@ -19,8 +19,10 @@ from sim import events as ev
 from sim.engine import Exercise
 from sim.errors import TabletopError
 from sim.headless import play_out
-from sim.scenario import ChannelDown, Inject, Scenario, Traffic, Withdraw, parse_duration
+from sim.scenario import Inject, Scenario
+from sim.steps import ChannelDown, Traffic, Withdraw
 from sim.timeline import start_of, tplus, wall
+from sim.values import parse_duration
 from sim.yamlpatch import flow
 
 HELD = "held: the controller fires it"

@@ -29,8 +29,9 @@ from sim.msel import (
     trigger_text,
 )
 from sim.msel_io import Sheet, SheetRow
-from sim.scenario import Filter, Inject, Scenario
+from sim.scenario import Inject, Scenario
 from sim.timeline import start_of
+from sim.values import Filter
 from sim.yamlsource import parse
 
 _FILTER = TypeAdapter(Filter)

@@ -10,7 +10,7 @@ import math
 import random
 from typing import Any
 
-from sim.scenario import Lognormal, Triangular
+from sim.values import Lognormal, Triangular
 
 Z90 = 1.2815515655446004  # the standard normal's 90th percentile
 

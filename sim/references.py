@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from sim.events import EVENT_FIELDS
-from sim.scenario import (
+from sim.scenario import Scenario
+from sim.steps import (
     Act,
     AssumeLead,
     ChannelDown,
@@ -20,7 +21,6 @@ from sim.scenario import (
     HandOff,
     Notify,
     Request,
-    Scenario,
     Traffic,
     Withdraw,
 )

@@ -9,8 +9,9 @@ from __future__ import annotations
 from sim import events as ev
 from sim.agencies import Process
 from sim.randomness import draw
-from sim.scenario import ChannelDown, Decision, Inject, Stream, Traffic, Withdraw
+from sim.scenario import Decision, Inject, Stream
 from sim.state import instance_key
+from sim.steps import ChannelDown, Traffic, Withdraw
 
 
 class ScenarioProcesses:

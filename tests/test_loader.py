@@ -11,7 +11,7 @@ import sys
 import pytest
 from loader_support import AGENCIES, problems, refused_by_cli, story, validate, write
 
-from sim.scenario import DURATION_FORMS
+from sim.values import DURATION_FORMS
 
 
 def test_misspelt_key_is_reported_at_the_key_with_the_key_it_meant(tmp_path):

@@ -11,7 +11,9 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select, SelectionList
 
 from sim import commands as cmd
-from sim.scenario import Effect, Scenario, parse_duration
+from sim.scenario import Scenario
+from sim.steps import Effect
+from sim.values import parse_duration
 from tui.screens.form import CommandModal
 
 EFFECTS = [("no effect", "none"), ("traffic in a zone", "traffic"),

@@ -15,8 +15,8 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sim import events as ev
-from sim.scenario import parse_duration
 from sim.timeline import describe, start_of, tplus
+from sim.values import parse_duration
 from tui.logfilter import LogFilter
 
 
