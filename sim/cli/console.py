@@ -1,0 +1,67 @@
+"""The facilitator's console: play and review. Textual and `tui` are imported inside the
+commands only, so every other command starts without them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sim.cli.app import (
+    UsageProblem,
+    app,
+)
+
+
+@app.command()
+def play(
+    scenario_file: Annotated[str | None, typer.Argument(
+        metavar="SCENARIO", help="Scenario file (leave out to reopen --journal FILE).")]
+    = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the random streams "
+                                             "(default 1; a reopened journal keeps its own).")]
+    = None,
+    journal: Annotated[str | None, typer.Option("--journal", metavar="FILE", help="Journal "
+                                                "file: reopened where it stopped if it exists, "
+                                                "started otherwise (default: a new "
+                                                "SCENARIO-ID-TIMESTAMP.tabletop.sqlite here).")]
+    = None,
+) -> None:
+    """Run a live exercise in the facilitator's console (clock, injects, decisions, notes).
+
+    Example: tabletop play scenarios/watcher-across-the-river.yaml --journal ex.sqlite
+    """
+    from tui.app import make_console
+    from tui.sessions import default_journal_name
+
+    if scenario_file is None and journal is None:
+        raise UsageProblem("name a scenario to start an exercise (tabletop play SCENARIO), or "
+                           "reopen one with tabletop play --journal FILE")
+    path = journal or default_journal_name(scenario_file)
+    console = make_console(scenario_file, path, seed)
+    try:
+        console.run()
+    finally:
+        console.session.close()
+    typer.echo(f"The journal is {path} — reopen it with: tabletop play --journal {path}",
+               err=True)
+    if console.return_code:  # the console failed (Textual has printed why)
+        raise typer.Exit(console.return_code)
+
+
+@app.command()
+def review(
+    journal: Annotated[str, typer.Argument(metavar="JOURNAL", help="The exercise's journal.")],
+) -> None:
+    """Review a journaled exercise read-only: jump to any time, decision or violation.
+
+    Example: tabletop review ex.sqlite
+    """
+    from tui.app import make_console
+
+    make_console(None, journal, review=True).run()
+
+
+# ---------------------------------------------------------------------- after action
+# sim.report and sim.compare draw with matplotlib, which takes most of a second to load:
+# they are imported inside their commands so the other commands stay quick.

@@ -1,0 +1,185 @@
+"""Commands that run exercises headless: run, resume, export, and batch runs over policy
+variants."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import tempfile
+from typing import Annotated
+
+import typer
+
+from sim import events as ev
+from sim.cli.app import (
+    JournalOpt,
+    Seed,
+    UsageProblem,
+    app,
+    parse_choices,
+    parse_minutes,
+    print_results,
+)
+from sim.engine import Exercise
+from sim.headless import play_out, policy_for
+from sim.journal import Journal, canonical_lines
+from sim.loader import load_scenario_text
+from sim.session import resume
+from sim.timeline import line, start_of, tplus
+from sim.yamlsource import read_text
+
+
+@app.command()
+def run(
+    scenario_file: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario file.")],
+    seed: Seed = 1,
+    journal: JournalOpt = None,
+    decide: Annotated[list[str], typer.Option("--decide", metavar="D=OPTION",
+                                              help="Take OPTION at decision D (repeatable); "
+                                                   "other decisions take their default.")] = [],  # noqa: B006
+    until: Annotated[str | None, typer.Option("--until", help="Stop at this sim time "
+                                              "(e.g. 45m); resume later.")] = None,
+    summary: Annotated[bool, typer.Option("--summary", help="Print only the objectives, not "
+                                          "the timeline.")] = False,
+    variant: Annotated[str | None, typer.Option("--variant", help="Run this policy variant of "
+                                                "the scenario.")] = None,
+) -> None:
+    """Run a scenario headless to the end and print its timeline and objectives.
+
+    Example: tabletop run scenarios/river-watch.yaml --seed 7 --decide D-1=act-across
+    """
+    text = read_text(scenario_file)
+    scenario = load_scenario_text(text, scenario_file, variant)
+    choices = parse_choices(scenario, decide)
+    stop = parse_minutes(until, "--until") if until else math.inf
+    with tempfile.TemporaryDirectory(prefix="tabletop-") as scratch:
+        path = journal or os.path.join(scratch, "journal.sqlite")
+        exercise = Exercise(scenario, seed, Journal.create(path, text, seed, variant))
+        exercise.journal.set_policy(choices)
+        play_out(exercise, policy_for(exercise.scenario, seed, choices), stop)
+        report_run(exercise, list(exercise.journal.events()), summary)
+        exercise.journal.close()
+
+
+def report_run(exercise, events: list[ev.Event], summary: bool) -> None:
+    scenario = exercise.scenario
+    begin = start_of(scenario.clock.start)
+    if not summary:
+        typer.echo(f"{scenario.title} — seed {exercise.seed}")
+        for e in events:
+            typer.echo(line(begin, e))
+    if not exercise.state.ended:
+        typer.echo(f"\nStopped at {tplus(exercise.clock)} (the exercise goes on to "
+                   f"{tplus(scenario.clock.duration)}): finish it with 'tabletop resume JOURNAL'.")
+    print_results(scenario, events)
+
+
+@app.command(name="resume")
+def resume_run(
+    journal: Annotated[str, typer.Argument(metavar="JOURNAL", help="Journal of an interrupted "
+                                           "headless run.")],
+    summary: Annotated[bool, typer.Option("--summary", help="Print only the objectives.")]
+    = False,
+) -> None:
+    """Finish an interrupted headless run from its journal, with nothing lost.
+
+    Example: tabletop resume exercise.sqlite
+    """
+    exercise = resume(journal)
+    play_out(exercise, policy_for(exercise.scenario, exercise.seed, exercise.journal.policy()))
+    report_run(exercise, list(exercise.journal.events()), summary)
+    exercise.journal.close()
+
+
+@app.command()
+def export(
+    journal: Annotated[str, typer.Argument(metavar="JOURNAL", help="A journal file.")],
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One canonical JSON object per event "
+                                        "(byte-identical for identical runs).")] = False,
+) -> None:
+    """Print a journal's events: a readable timeline, or JSON lines with --jsonl.
+
+    Example: tabletop export exercise.sqlite --jsonl > events.jsonl
+    """
+    opened = Journal.open(journal, readonly=True)
+    events = list(opened.events())
+    if jsonl:
+        for text in canonical_lines(events):
+            typer.echo(text)
+    else:
+        scenario = load_scenario_text(opened.scenario_text, journal)
+        begin = start_of(scenario.clock.start)
+        for e in events:
+            typer.echo(line(begin, e))
+    opened.close()
+
+
+# ---------------------------------------------------------------------- the console
+# tui (Textual) is imported inside these two commands only: the others never load it.
+
+
+
+
+@app.command(name="batch")
+def batch_runs(
+    scenario_file: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario file.")],
+    runs: Annotated[int, typer.Option("--runs", min=1, metavar="N",
+                                      help="Run seeds 1..N of every variant (run i of every "
+                                           "variant uses seed i).")],
+    variant: Annotated[list[str], typer.Option(
+        "--variant", metavar="V",
+        help="Run this variant (repeatable), in the order given; 'base' is the scenario as "
+             "written. Without --variant: base, then every variant in the file. The first "
+             "one is the reference the others are compared with.")] = [],  # noqa: B006
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, metavar="K",
+                                             help="Worker processes on this machine (default: "
+                                                  "one per core; 1 runs in this process).")]
+    = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS",
+        help="Run on a Dask cluster instead: its scheduler's tcp://host:port (its workers "
+             "need tabletop installed), or 'local' for two worker processes on this "
+             "machine. Needs the 'dask' extra.")] = None,
+    decide: Annotated[list[str], typer.Option("--decide", metavar="D=OPTION",
+                                              help="Take OPTION at decision D in every run "
+                                                   "(repeatable), over the scenario's "
+                                                   "policy.")] = [],  # noqa: B006
+    output: Annotated[str | None, typer.Option("-o", "--output", metavar="FILE",
+                                               help="Write one row per run to this CSV "
+                                                    "file.")] = None,
+    plot: Annotated[str | None, typer.Option("--plot", metavar="FILE",
+                                             help="Draw each measure's distribution per "
+                                                  "variant (.png, .svg or .pdf).")] = None,
+) -> None:
+    """Run a scenario and its policy variants over many seeds; print each variant's means
+    with 95% intervals and its difference from the first variant, paired by seed.
+
+    Example: tabletop batch scenarios/year-along-the-border.yaml --runs 100 --variant base
+    --variant desk -o year.csv --plot year.png
+    """
+    from sim.batch import batch, check_writable, variants_to_run, write_csv
+    from sim.batch_summary import render
+    from sim.executors import executor_for
+
+    if jobs is not None and dask is not None:
+        raise UsageProblem("--jobs and --dask: choose one (--jobs runs on this machine, "
+                           "--dask on a Dask cluster)")
+    for path in filter(None, (output, plot)):
+        check_writable(path)
+    if plot:
+        from sim.batch_plot import check_format, plot_distributions
+
+        check_format(plot)
+    text = read_text(scenario_file)
+    scenario = load_scenario_text(text, scenario_file)
+    choices = parse_choices(scenario, decide)
+    total = runs * len(variants_to_run(scenario, variant))
+    with executor_for(jobs, dask) as executor, typer.progressbar(
+            length=total, label=f"{total} runs", file=sys.stderr) as bar:
+        rows = batch(text, scenario_file, variant, runs, executor, choices, bar.update)
+    if output:
+        write_csv(rows, output)
+    typer.echo(render(rows))
+    if plot:
+        plot_distributions(rows, plot, scenario.title)
