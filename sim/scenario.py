@@ -91,9 +91,14 @@ class Incident(Model):
 
     @property
     def detectors(self) -> tuple[str, ...]:
-        if self.detected_by is None:
-            return ()
-        return (self.detected_by,) if isinstance(self.detected_by, str) else self.detected_by
+        return as_ids(self.detected_by)
+
+
+def as_ids(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """`detected_by: x` or `[x, y]` (or nothing) as a tuple of agency ids, in order."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else value
 
 
 # --------------------------------------------------------------------------- MSEL
@@ -126,7 +131,7 @@ class Inject(Model):
 
     @property
     def recipients(self) -> tuple[str, ...]:
-        return (self.to,) if isinstance(self.to, str) else self.to
+        return as_ids(self.to)
 
 
 class Option(Model):
@@ -226,9 +231,7 @@ class Stream(Model):
 
     @property
     def detectors(self) -> tuple[str, ...]:
-        if self.detected_by is None:
-            return ()
-        return (self.detected_by,) if isinstance(self.detected_by, str) else self.detected_by
+        return as_ids(self.detected_by)
 
 
 class Order(Model):
