@@ -24,7 +24,7 @@ from sim.batch_rows import Row, measures
 from sim.engine import Exercise
 from sim.errors import TabletopError
 from sim.executors import InProcess
-from sim.headless import play_out, policy_for
+from sim.headless import choice_problem, play_out, policy_for
 from sim.loader import load_scenario_text, scenario_hash
 from sim.references import unknown
 from sim.scenario import Scenario
@@ -80,13 +80,10 @@ def variants_to_run(scenario: Scenario, asked: Sequence[str] = ()) -> list[str]:
 
 def check_choices(scenario: Scenario, choices: dict[str, str]) -> None:
     """Refuse a fixed choice that names no decision, or no option of its decision."""
-    decisions = {d.id: d for d in scenario.decisions}
     for decision_id, option in choices.items():
-        if decision_id not in decisions:
-            raise BatchError(unknown("decision", decision_id, decisions))
-        if decisions[decision_id].option(option) is None:
-            raise BatchError(f"decision {decision_id}: " + unknown(
-                "option", option, [o.id for o in decisions[decision_id].options]))
+        problem = choice_problem(scenario, decision_id, option)
+        if problem:
+            raise BatchError(f"decision {decision_id}: {problem}")
 
 
 def chunk_size(runs: int) -> int:

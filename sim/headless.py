@@ -13,11 +13,23 @@ from typing import Any
 from sim import commands as cmd
 from sim import events as ev
 from sim.engine import Exercise
+from sim.references import unknown
 from sim.scenario import Scenario
 from sim.state import instance_key
 
 Policy = Callable[[ev.DecisionOpened], str | None]
 DECISIONS = frozenset({"decision_opened"})
+
+
+def choice_problem(scenario: Scenario, decision_id: str, option: str) -> str | None:
+    """What is wrong with taking `option` at `decision_id` (an unknown decision or option),
+    or None: a bad choice must be refused, never silently left to the default."""
+    decision = next((d for d in scenario.decisions if d.id == decision_id), None)
+    if decision is None:
+        return unknown("decision", decision_id, [d.id for d in scenario.decisions])
+    if decision.option(option) is None:
+        return unknown("option", option, [o.id for o in decision.options])
+    return None
 
 
 def fixed_choices(choices: dict[str, str]) -> Policy:

@@ -11,7 +11,7 @@ import typer
 from sim import events as ev
 from sim.errors import TabletopError
 from sim.evaluate import evaluate
-from sim.references import unknown
+from sim.headless import choice_problem
 from sim.scenario import Scenario
 from sim.values import parse_duration
 
@@ -53,15 +53,11 @@ def parse_choices(scenario: Scenario, decide: list[str]) -> dict[str, str]:
     choices: dict[str, str] = {}
     for pair in decide:
         decision_id, sep, option = pair.partition("=")
-        decision = next((d for d in scenario.decisions if d.id == decision_id), None)
         if not sep:
             raise UsageProblem(f"--decide {pair}: write DECISION=OPTION, e.g. --decide D-1=monitor")
-        if decision is None:
-            raise UsageProblem(f"--decide {pair}: " + unknown("decision", decision_id,
-                                                              [d.id for d in scenario.decisions]))
-        if decision.option(option) is None:
-            raise UsageProblem(f"--decide {pair}: " + unknown("option", option,
-                                                              [o.id for o in decision.options]))
+        problem = choice_problem(scenario, decision_id, option)
+        if problem:
+            raise UsageProblem(f"--decide {pair}: {problem}")
         choices[decision_id] = option
     return choices
 
