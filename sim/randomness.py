@@ -6,6 +6,7 @@ choice in one place never shifts the draws of another (common random numbers).""
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from typing import Any
@@ -15,13 +16,18 @@ from sim.values import Lognormal, Triangular
 Z90 = 1.2815515655446004  # the standard normal's 90th percentile
 
 
+@functools.cache
+def lognormal_parameters(median: float, p90: float) -> tuple[float, float]:
+    """(mu, sigma) of the lognormal through a median and a 90th percentile."""
+    return math.log(median), (math.log(p90) - math.log(median)) / Z90
+
+
 def draw(latency: Any, rng: random.Random) -> float:
     """One sample of a latency: fixed minutes, lognormal through (median, p90), or triangular."""
     if isinstance(latency, Lognormal):
         if latency.p90 == latency.median:
             return latency.median
-        return rng.lognormvariate(math.log(latency.median),
-                                  (math.log(latency.p90) - math.log(latency.median)) / Z90)
+        return rng.lognormvariate(*lognormal_parameters(latency.median, latency.p90))
     if isinstance(latency, Triangular):
         return rng.triangular(latency.min, latency.max, latency.mode)
     return float(latency)
