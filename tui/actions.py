@@ -5,9 +5,9 @@ Each `ConsoleAction` names an App action once; from this table come the key `Bin
 palette's entries. Palette titles start with an HSEEP word (`inject:`, `decision:`,
 `move:`, `note:`, `view:`, …) so fuzzy search groups them, and they are filtered by
 context: an entry is offered only in the mode (live or review) and situation (a decision
-open, the exercise not yet ended) where it can work. Entries that depend on the scenario
-(each open decision's options, each inject still to come, each log filter) are generated
-from the state when the palette opens.
+open, the exercise not yet ended, in review a decision to fork at) where it can work.
+Entries that depend on the scenario (each open decision's options, each inject still to
+come, each log filter) are generated from the state when the palette opens.
 """
 
 from __future__ import annotations
@@ -93,6 +93,12 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction("review.jump", "j", "jump", "jump", "view: jump to a time, decision or "
                   "violation", "Pick a time (45m, 1h10m, 02:45) or a landmark to review.",
                   modes=("review",)),
+    ConsoleAction("decision.fork", "F", "fork", "fork",
+                  "decision: fork here — take another option and compare",
+                  "Replay the exercise to the selected decision (the latest at or before the "
+                  "review clock, or the log's cursor line), take another option, run on with "
+                  "the same seed into a new journal, and compare the two runs.",
+                  modes=("review",), needs="decision-selected", key_display="F"),
     ConsoleAction("help", "question_mark,f1", "help", "help", "view: keys and help",
                   "Show every key and what it does.", modes=("live", "review"),
                   key_display="?"),

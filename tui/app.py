@@ -6,6 +6,7 @@ the clock; its key bindings come from the action registry (`tui.actions`). A Tex
 timer advances the engine toward the sim time that wall time × speed calls for, a bounded
 batch of steps per tick, and every change reaches the screen as one `ExerciseAdvanced`.
 Commands go through `submit`, i.e. `Exercise.submit`: on disk before they show accepted.
+Review mode's fork at a decision, and the comparison after it, come from `tui.forking`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sim.engine import Accepted, Refused
 from sim.errors import TabletopError
 from sim.timeline import tplus
 from tui import actions, logfilter
+from tui.forking import ForkInReview
 from tui.logfilter import LogFilter
 from tui.messages import CommandAccepted, CommandRefused, ExerciseAdvanced, PaceChanged
 from tui.pace import Pace
@@ -55,7 +57,7 @@ def make_console(scenario_path: str | None, journal_path: str | None,
     return TabletopApp(open_live(scenario_path, journal_path, seed), wall)
 
 
-class TabletopApp(App):
+class TabletopApp(ForkInReview, App):
     """The facilitator's console."""
 
     CSS_PATH = "app.tcss"
@@ -95,6 +97,8 @@ class TabletopApp(App):
             facts.add("not-ended")
             if state.open_decisions:
                 facts.add("decision-open")
+        if self.session.mode == "review" and self.selected_decision() is not None:
+            facts.add("decision-selected")
         return frozenset(facts)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

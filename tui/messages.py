@@ -1,17 +1,23 @@
 """The console's messages: past-tense facts the App posts to its screens (Toolong style).
 
 `ExerciseAdvanced` is posted at clock-tick rate, so a burst of them merges into one
-(`can_replace` carries the earlier events along) and the screen renders once.
+(`can_replace` carries the earlier events along) and the screen renders once. The fork
+worker of review mode reports back to the App with `ForkCompared` or `ForkRefused`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from sim import events as ev
 from sim.state import State
+
+if TYPE_CHECKING:  # sim.compare draws with matplotlib: loaded only once a fork is asked for
+    from sim.compare import Comparison
+    from sim.fork import Fork
 
 
 @dataclass
@@ -52,4 +58,19 @@ class CommandRefused(Message):
     """The engine refused a command as impossible; `reason` says why."""
 
     command: object
+    reason: str
+
+
+@dataclass
+class ForkCompared(Message):
+    """A fork of the reviewed journal was written beside it and compared with it."""
+
+    fork: Fork
+    comparison: Comparison
+
+
+@dataclass
+class ForkRefused(Message):
+    """A fork could not be made; `reason` says why and what to do."""
+
     reason: str

@@ -4,7 +4,8 @@
 Both hand the screens the same three things — the scenario, the record of events so far
 and the `State` to show at the console's clock — so every widget works in both modes.
 Neither touches Textual: a live run only calls the engine's public API (`submit`,
-`advance_to`, `step`), and a review only folds the journal's events.
+`advance_to`, `step`), and a review only folds the journal's events (and finds in them the
+decision a fork would start from).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import bisect
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sim import events as ev
@@ -21,11 +23,12 @@ from sim.errors import TabletopError
 from sim.journal import Journal
 from sim.loader import load_scenario, load_scenario_text
 from sim.scenario import Scenario
-from sim.state import State
+from sim.state import State, instance_key
 from sim.yamlsource import read_text
 
 TICK_BUDGET = 1000  # engine steps per clock tick: the screen repaints between batches
 LANDMARKS = ("decision_opened", "decision_made", "violation")
+DECISION_EVENTS = (ev.DecisionOpened, ev.DecisionMade)
 
 
 class ConsoleProblem(TabletopError):
@@ -126,6 +129,19 @@ def open_live(scenario_path: str | None, journal_path: str | None,
     return LiveSession(exercise, journal_path, scratch)
 
 
+@dataclass(frozen=True)
+class DecisionPoint:
+    """One decision instance in a journal: where it opened and what became of it."""
+
+    opened: ev.DecisionOpened
+    made: ev.DecisionMade | None  # None: still open when the journal stops
+
+    @property
+    def key(self) -> str:
+        """The instance key a fork takes (`D-1`, or `D-2@watcher` for one per incident)."""
+        return instance_key(self.opened.decision, self.opened.incident)
+
+
 class ReviewSession:
     """A finished (or interrupted) exercise read back from its journal, shown at any time."""
 
@@ -144,6 +160,8 @@ class ReviewSession:
         self.end_time = max([reached] + [e.t for e in self.events[-1:]])
         self._times = [e.t for e in self.events]
         self.landmarks = [e for e in self.events if e.kind in LANDMARKS]
+        self._decision_events = [e for e in self.landmarks if isinstance(e, DECISION_EVENTS)]
+        self._decision_seqs = [e.seq for e in self._decision_events]
         self.state = State()
         self.clock = 0.0
         self.seek(self.end_time)
@@ -169,6 +187,18 @@ class ReviewSession:
             return times[at] if at < len(times) else None
         at = bisect.bisect_left(times, self.clock)
         return times[at - 1] if at > 0 else None
+
+    def decision_at(self, seq: int) -> DecisionPoint | None:
+        """The decision a fork in review starts from: that of the latest decision event
+        (opened or made) numbered `seq` or before; None before the first decision opens."""
+        at = bisect.bisect_right(self._decision_seqs, seq)
+        if at == 0:
+            return None
+        latest = self._decision_events[at - 1]
+        key = instance_key(latest.decision, latest.incident)
+        same = [e for e in self._decision_events if instance_key(e.decision, e.incident) == key]
+        return DecisionPoint(next(e for e in same if isinstance(e, ev.DecisionOpened)),
+                             next((e for e in same if isinstance(e, ev.DecisionMade)), None))
 
     def close(self) -> None:
         """Nothing to write: a review never changes the journal."""

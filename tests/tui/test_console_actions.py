@@ -54,7 +54,8 @@ async def test_a_decision_taken_from_the_palette_is_journaled(tmp_path):
 
 
 async def test_review_offers_views_and_jumps_but_no_commands(tmp_path):
-    """In review the palette holds `view:` entries (jumps included) and nothing that writes."""
+    """In review the palette holds `view:` entries (jumps included), the fork (which writes a
+    new journal, never this one) and nothing that writes to the exercise."""
     path = str(tmp_path / "done.sqlite")
     live = make_console(REFERENCE, path, 7)
     async with live.run_test() as pilot:
@@ -62,8 +63,10 @@ async def test_review_offers_views_and_jumps_but_no_commands(tmp_path):
         await pilot.press("q")
     app = make_console(None, path, review=True)
     async with app.run_test():
-        prefixes = {e.title.split(":")[0] for e in actions.entries(app)}
-        assert prefixes == {"view", "exercise"}
+        titles = [e.title for e in actions.entries(app)]
+        assert {t.split(":")[0] for t in titles} == {"view", "exercise", "decision"}
+        assert [t for t in titles if t.startswith("decision:")] == [
+            "decision: fork here — take another option and compare"]
         assert any(e.title.startswith("view: jump to T+8m — Decision D-1 opens")
                    for e in actions.entries(app))
 

@@ -57,6 +57,14 @@ class ExerciseScreen(Screen):
     def on_mount(self) -> None:
         self.render_state(self.session.state, self.session.clock)
 
+    async def show_session(self, session) -> None:
+        """Show another session (in review, a fork of the journal) in place of this one."""
+        self.session = session
+        self.set_focus(None)  # the focused widget is about to go with the old ones
+        await self.recompose()
+        self.focus_next()
+        self.render_state(session.state, session.clock)
+
     def on_resize(self, event: Resize) -> None:
         """Lay the boards side by side on wide terminals."""
         self.set_class(event.size.width >= WIDE, "-wide")

@@ -135,6 +135,11 @@ class EventLog(ScrollView, can_focus=True, inherit_bindings=False):
     def cursor_row(self) -> int:
         return self.row_count - 1 if self._cursor is None else self._cursor
 
+    @property
+    def highlighted(self) -> ev.Event | None:
+        """The event under the cursor (None when the log is empty)."""
+        return self._event_at(self.cursor_row)
+
     def _event_at(self, row: int) -> ev.Event | None:
         """The event on a row (None past the end)."""
         if not 0 <= row < self.row_count:
