@@ -59,12 +59,13 @@ class Triggers:
         kind = self._kinds.get(event.kind)
         if kind is None:
             return
-        candidates = list(kind.anywhere)
+        candidates = kind.anywhere
         if kind.key is not None:
             have = ev.value_of(event, kind.key)
-            for value in have if isinstance(have, tuple) else (have,):
-                candidates += kind.by_value.get(value, ())
-            candidates = sorted(dict.fromkeys(candidates), key=lambda t: t.order)
-        for trigger in candidates:
+            filed = [t for value in (have if isinstance(have, tuple) else (have,))
+                     for t in kind.by_value.get(value, ())]
+            if filed:  # merge, in the order the triggers were added
+                candidates = sorted(dict.fromkeys(candidates + filed), key=lambda t: t.order)
+        for trigger in tuple(candidates):  # a trigger may add others as it runs
             if trigger.live and ev.matches(event, trigger.event_filter):
                 trigger.then(event)
