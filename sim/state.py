@@ -17,7 +17,6 @@ from sim import events as ev
 class IncidentNow:
     id: str
     zone: str
-    entered: float
     lead: str | None = None
     detected_by: str | None = None
     gap: str | None = None  # the zone of an open lead gap
@@ -113,9 +112,9 @@ class State:
     def _entered(self, e: ev.ZoneEntered) -> None:
         now = self.incidents.get(e.incident)
         if now is None:
-            self.incidents[e.incident] = IncidentNow(e.incident, e.zone, e.t)
+            self.incidents[e.incident] = IncidentNow(e.incident, e.zone)
         else:
-            now.zone, now.entered = e.zone, e.t
+            now.zone = e.zone
 
     def _detected(self, e: ev.Detected) -> None:
         self.incidents[e.incident].detected_by = e.by
