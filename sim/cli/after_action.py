@@ -79,7 +79,7 @@ def fork(
     """Replay the exercise to a decision, take another option, and run on with the same
     seed: what would have happened had they decided otherwise?
 
-    Example: tabletop fork exercise.sqlite --at D-1 --option ask-partner
+    Example: tabletop fork exercise.sqlite --at D-1 --option lead-and-ask
     """
     made = fork_journal(journal, at, option, output)
     was = f"instead of '{made.was}'" if made.was and made.was != option else "as before"
@@ -98,7 +98,7 @@ def compare(
     """Show two runs side by side: objectives, violations by rule, lead gaps, decisions,
     and the first event where the timelines part.
 
-    Example: tabletop compare exercise.sqlite exercise.fork-D-1-ask-partner.sqlite
+    Example: tabletop compare exercise.sqlite exercise.fork-D-1-lead-and-ask.sqlite
     """
     from sim.compare import compare as compare_runs
     from sim.compare import render_html, render_text

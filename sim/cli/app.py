@@ -49,7 +49,7 @@ def parse_minutes(value: str, option: str) -> float:
 
 
 def parse_choices(scenario: Scenario, decide: list[str]) -> dict[str, str]:
-    """`D-1=act-across` pairs, each checked against the scenario."""
+    """`D-1=warn-across` pairs, each checked against the scenario."""
     choices: dict[str, str] = {}
     for pair in decide:
         decision_id, sep, option = pair.partition("=")

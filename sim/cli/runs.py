@@ -47,7 +47,7 @@ def run(
 ) -> None:
     """Run a scenario headless to the end and print its timeline and objectives.
 
-    Example: tabletop run scenarios/river-watch.yaml --seed 7 --decide D-1=act-across
+    Example: tabletop run scenarios/watcher-across-the-river.yaml --seed 7 --decide D-1=warn-across
     """
     text = read_text(scenario_file)
     scenario = load_scenario_text(text, scenario_file, variant)
