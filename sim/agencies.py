@@ -1,12 +1,19 @@
-"""What agencies do, as SimPy processes: respond, lead, send messages over channels,
-answer handoffs, requests and coordination, and act under the rules.
+"""What agencies do: respond, lead, send messages over channels, answer handoffs, requests
+and coordination, and act under the rules.
 
 A mixin of `Exercise` (it uses the exercise's `env`, `state`, `world`, `emit` and random
-streams); kept apart so the engine's API and its processes each fit in one reading."""
+streams). Agencies' work is short chains of callbacks on SimPy events, not generator
+processes: starting and finishing a process costs two extra SimPy steps and about 4 µs,
+and a year of incursions starts hundreds of thousands of these small activities
+(`bench/engine.py`). Each function does one thing and hands on to the next; they wait
+only through `_on` (an event), `_after` (sim time) and `_when_present` (an agency).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections import deque
+from collections.abc import Callable, Generator
+from functools import partial
 from typing import Any
 
 import simpy
@@ -17,94 +24,141 @@ from sim.randomness import draw
 from sim.steps import Act, AssumeLead, Coordinate, HandOff, Notify, Request
 
 Process = Generator[simpy.Event, Any, Any]
+Then = Callable[[], Any]
+
+
+class LeadSlots:
+    """How many incidents an agency can lead at once: a free slot is taken at once; when
+    all are busy, incidents queue and take slots in turn as leads end."""
+
+    __slots__ = ("capacity", "count", "queue")
+
+    def __init__(self, capacity: int):
+        self.capacity, self.count, self.queue = capacity, 0, deque()
 
 
 class AgencyProcesses:
     """The agencies' side of an `Exercise`."""
 
     def agency_carries_out(self, agency: str, steps: tuple, subject: str | None,
-                           force: bool = False) -> Process:
-        """An agency responds (after its `respond` latency) and runs its steps in order."""
-        yield from self._until_present(agency)
-        yield self.env.timeout(draw(self.world.agencies[agency].respond,
-                                    self.stream(f"agency:{agency}")))
-        for step in steps:
-            yield from self._until_present(agency)
+                           force: bool = False) -> None:
+        """An agency responds (after its `respond` latency), then runs its steps in order."""
+        self.agency_responds(agency, partial(self._carry_on, agency, steps, subject, force))
+
+    def _carry_on(self, agency: str, steps: tuple, subject: str | None, force: bool) -> None:
+        """Run steps in order; only an act waits (for grants it is told to wait for, and
+        for approval) before the steps after it."""
+        for n, step in enumerate(steps):
+            if agency in self.state.withdrawn:
+                self._when_present(agency, partial(self._carry_on, agency, steps[n:], subject,
+                                                   force))
+                return
             incident = step.incident or subject
             if not self.state.present(incident):
                 continue  # the contact is gone: nothing left to do about it
-            if isinstance(step, AssumeLead):
-                self.env.process(self.agency_leads(agency, incident))
-            elif isinstance(step, HandOff):
-                self.emit(ev.HandoffRequested, incident=incident, from_=agency,
-                          to=step.handoff.to)
-                self.env.process(self.handoff_answered(agency, step.handoff.to, incident))
-            elif isinstance(step, Notify):
-                self.env.process(self.notice_sent(agency, step.notify, incident))
-            elif isinstance(step, Request):
-                self.emit(ev.ActionRequested, incident=incident, from_=agency,
-                          to=step.request.by, action=step.request.action)
-                self.env.process(self.request_answered(agency, step.request, incident))
-            elif isinstance(step, Coordinate):
-                granted = self.env.event()
-                self._grants_awaited[(agency, incident)].append(granted)
-                self.emit(ev.CoordinationRequested, incident=incident, agency=agency,
-                          with_=step.coordinate.with_, domain=step.coordinate.domain,
-                          zone=self.state.incidents[incident].zone)
-                self.env.process(self.coordination_answered(agency, step.coordinate, incident,
-                                                            granted))
-            elif isinstance(step, Act):
-                if step.after == "coordinated":
-                    awaited = self._grants_awaited.pop((agency, incident), [])
-                    if awaited:
-                        yield self.env.all_of(awaited)
-                yield from self.agency_acts(agency, step.act, incident, force)
-
-    def agency_leads(self, agency: str, incident: str) -> Process:
-        """Hold one of the agency's lead slots while it leads (waiting while all are busy)."""
-        with self._leading[agency].request() as slot:
-            yield slot
-            if not self.state.present(incident) or self.state.incidents[incident].lead == agency:
+            if isinstance(step, Act):
+                act = partial(self.agency_acts, agency, step.act, incident, force,
+                              partial(self._carry_on, agency, steps[n + 1:], subject, force))
+                awaited = (self._grants_awaited.pop((agency, incident), [])
+                           if step.after == "coordinated" else [])
+                if awaited:
+                    _on(self.env.all_of(awaited), act)
+                else:
+                    act()
                 return
-            self._end_lead(incident)
-            ends = self._lead_ends[incident] = self.env.event()
-            self.emit(ev.LeadAssigned, incident=incident, agency=agency)
-            yield ends
+            self._begin(agency, step, incident)
+
+    def _begin(self, agency: str, step: Any, incident: str) -> None:
+        """Start a step that runs on its own while the agency goes on with the next."""
+        if isinstance(step, AssumeLead):
+            self.agency_leads(agency, incident)
+        elif isinstance(step, HandOff):
+            self.emit(ev.HandoffRequested, incident=incident, from_=agency, to=step.handoff.to)
+            self.handoff_answered(agency, step.handoff.to, incident)
+        elif isinstance(step, Notify):
+            self.message_in_transit(agency, step.notify, incident, "notification", partial(
+                self.emit, ev.Notified, incident=incident, from_=agency, to=step.notify))
+        elif isinstance(step, Request):
+            self.emit(ev.ActionRequested, incident=incident, from_=agency, to=step.request.by,
+                      action=step.request.action)
+            self.request_answered(agency, step.request, incident)
+        elif isinstance(step, Coordinate):
+            granted = self.env.event()
+            self._grants_awaited[(agency, incident)].append(granted)
+            self.emit(ev.CoordinationRequested, incident=incident, agency=agency,
+                      with_=step.coordinate.with_, domain=step.coordinate.domain,
+                      zone=self.state.incidents[incident].zone)
+            self.coordination_answered(agency, step.coordinate, incident, granted)
+
+    # ------------------------------------------------------------------ leading
+
+    def agency_leads(self, agency: str, incident: str) -> None:
+        """Take the lead with one of the agency's slots, or queue for the next free one."""
+        slots = self._leading[agency]
+        if slots.count < slots.capacity:
+            slots.count += 1
+            self._lead_with_slot(agency, incident)
+        else:
+            slots.queue.append(incident)
+
+    def _lead_with_slot(self, agency: str, incident: str) -> None:
+        if not self.state.present(incident) or self.state.incidents[incident].lead == agency:
+            self._free_slot(agency)
+            return
+        self._end_lead(incident)
+        self._lead_slot[incident] = agency
+        self.emit(ev.LeadAssigned, incident=incident, agency=agency)
 
     def _end_lead(self, incident: str) -> None:
-        ends = self._lead_ends.pop(incident, None)
-        if ends is not None:
-            ends.succeed()
+        """The lead of an incident ends (another took it, or the incident left)."""
+        agency = self._lead_slot.pop(incident, None)
+        if agency is not None:
+            self._free_slot(agency)
 
-    def message_in_transit(self, sender: str, receiver: str, incident: str,
-                           message: str) -> Generator[simpy.Event, Any, bool]:
+    def _free_slot(self, agency: str) -> None:
+        """A slot passes to the first incident queued for it, or becomes free."""
+        slots = self._leading[agency]
+        if slots.queue:
+            self._after(0.0, partial(self._lead_with_slot, agency, slots.queue.popleft()))
+        else:
+            slots.count -= 1
+
+    # ------------------------------------------------------------------ messages and answers
+
+    def message_in_transit(self, sender: str, receiver: str, incident: str, message: str,
+                           then: Then) -> bool:
         """Carry a message over the first channel up between two agencies (waiting while
-        all are down); False when no channel connects them."""
+        all are down), then `then`; False, at once, when no channel connects them."""
         if sender == receiver:
+            then()
             return True
         channels = self.world.channels_between(sender, receiver)
         if not channels:
             self.emit(ev.MessageUndeliverable, incident=incident, from_=sender, to=receiver,
                       message=message)
             return False
-        while True:
-            up = [c for c in channels if c.between not in self.state.channels_down]
-            if up:
-                break
-            yield self.env.any_of([self._channel_up[c.between] for c in channels])
-        yield self.env.timeout(draw(up[0].latency, self.stream(f"channel:{up[0].label}")))
+        up = [c for c in channels if c.between not in self.state.channels_down]
+        if up:
+            self._after(draw(up[0].latency, self.stream(f"channel:{up[0].label}")), then)
+        else:
+            _on(self.env.any_of([self._channel_up[c.between] for c in channels]), partial(
+                self.message_in_transit, sender, receiver, incident, message, then))
         return True
 
-    def _answer_delay(self, agency: str) -> Process:
-        yield from self._until_present(agency)
-        yield self.env.timeout(draw(self.world.agencies[agency].respond,
-                                    self.stream(f"agency:{agency}")))
-        yield from self._until_present(agency)
+    def agency_responds(self, agency: str, then: Then) -> None:
+        """`then`, after the agency's response time — counted only while it is there."""
+        self._when_present(agency, lambda: self._after(
+            draw(self.world.agencies[agency].respond, self.stream(f"agency:{agency}")),
+            partial(self._when_present, agency, then)))
 
-    def handoff_answered(self, sender: str, receiver: str, incident: str) -> Process:
-        if not (yield from self.message_in_transit(sender, receiver, incident, "handoff")):
-            return
-        yield from self._answer_delay(receiver)
+    def handoff_answered(self, sender: str, receiver: str, incident: str) -> None:
+        self.message_in_transit(sender, receiver, incident, "handoff", partial(
+            self.agency_responds, receiver,
+            partial(self._handoff_decided, sender, receiver, incident)))
+
+    def _handoff_decided(self, sender: str, receiver: str, incident: str) -> None:
+        """The receiver accepts, unless it has no jurisdiction where the incident is now or
+        every one of its lead slots is busy."""
         if not self.state.present(incident):
             return
         now = self.state.incidents[incident]
@@ -120,49 +174,62 @@ class AgencyProcesses:
                       reason=reason)
             return
         self.emit(ev.HandoffAccepted, incident=incident, from_=sender, to=receiver)
-        self.env.process(self.agency_leads(receiver, incident))
+        self.agency_leads(receiver, incident)
 
-    def notice_sent(self, sender: str, receiver: str, incident: str) -> Process:
-        if (yield from self.message_in_transit(sender, receiver, incident, "notification")):
-            self.emit(ev.Notified, incident=incident, from_=sender, to=receiver)
-
-    def request_answered(self, sender: str, request: Any, incident: str) -> Process:
-        if (yield from self.message_in_transit(sender, request.by, incident, "request")):
-            step = Act(act=request.action, incident=incident)
-            yield self.env.process(self.agency_carries_out(request.by, (step,), incident))
+    def request_answered(self, sender: str, request: Any, incident: str) -> None:
+        self.message_in_transit(sender, request.by, incident, "request", partial(
+            self.agency_carries_out, request.by, (Act(act=request.action, incident=incident),),
+            incident))
 
     def coordination_answered(self, sender: str, ask: Any, incident: str,
-                              granted: simpy.Event) -> Process:
+                              granted: simpy.Event) -> None:
         """The resource owner grants after its response time, once no traffic is active."""
         zone = self.state.incidents[incident].zone
-        if not (yield from self.message_in_transit(sender, ask.with_, incident, "coordination")):
+        grant = partial(self._grant_when_clear, sender, ask, incident, zone, granted)
+        if not self.message_in_transit(sender, ask.with_, incident, "coordination",
+                                       partial(self.agency_responds, ask.with_, grant)):
             granted.succeed()
+
+    def _grant_when_clear(self, sender: str, ask: Any, incident: str, zone: str,
+                          granted: simpy.Event) -> None:
+        if self.state.traffic.get(zone):
+            _on(self._traffic_clear[zone], partial(self._grant_when_clear, sender, ask,
+                                                   incident, zone, granted))
             return
-        yield from self._answer_delay(ask.with_)
-        while self.state.traffic.get(zone):
-            yield self._traffic_clear[zone]
         self.emit(ev.CoordinationGranted, incident=incident, agency=sender, with_=ask.with_,
                   domain=ask.domain, zone=zone)
         granted.succeed()
 
-    def agency_acts(self, agency: str, action: str, incident: str, force: bool) -> Process:
-        """Wait for approval where an authority needs it (unless forced), then act where
-        the incident is now; every rule the action breaks becomes a `violation`."""
+    # ------------------------------------------------------------------ acting
+
+    def agency_acts(self, agency: str, action: str, incident: str, force: bool,
+                    then: Then) -> None:
+        """Act where the incident is — after approval where an authority needs it (unless
+        forced) — then `then`."""
         zone = self.state.incidents[incident].zone
         authority = rules.needs_approval(self.world, agency, action, zone)
-        approved = False
-        if authority is not None and not force:
-            asked = dict(incident=incident, agency=agency, by=authority.approval.by,
-                         authority=authority.id, action=action)
-            self.emit(ev.ApprovalRequested, **asked)
-            yield from self._until_present(authority.approval.by)
-            yield self.env.timeout(draw(authority.approval.latency,
-                                        self.stream(f"approval:{authority.id}")))
+        if authority is None or force:
+            self._act_now(agency, action, incident, zone, approved=False)
+            then()
+            return
+        asked = dict(incident=incident, agency=agency, by=authority.approval.by,
+                     authority=authority.id, action=action)
+        self.emit(ev.ApprovalRequested, **asked)
+
+        def approved() -> None:
             self.emit(ev.ApprovalGranted, **asked)
-            approved = True
-            if not self.state.present(incident):
-                return
-            zone = self.state.incidents[incident].zone
+            if self.state.present(incident):
+                self._act_now(agency, action, incident, self.state.incidents[incident].zone,
+                              approved=True)
+            then()
+
+        self._when_present(authority.approval.by, lambda: self._after(
+            draw(authority.approval.latency, self.stream(f"approval:{authority.id}")),
+            approved))
+
+    def _act_now(self, agency: str, action: str, incident: str, zone: str,
+                 approved: bool) -> None:
+        """The action happens; every rule it breaks becomes a `violation`."""
         if self.state.incidents[incident].detected_by is None:
             self.emit(ev.Detected, incident=incident, by=agency, zone=zone)
         broken = rules.broken_rules(self.world, self.state, agency, action, incident, zone,
@@ -172,6 +239,20 @@ class AgencyProcesses:
             self.emit(ev.Violation, rule=rule, incident=incident, agency=agency, action=action,
                       zone=zone, detail=detail)
 
-    def _until_present(self, agency: str) -> Process:
-        while agency in self.state.withdrawn:
-            yield self._returned[agency]
+    # ------------------------------------------------------------------ waiting
+
+    def _after(self, minutes: float, then: Then) -> None:
+        """`then` once `minutes` of sim time have passed: one SimPy timeout, no process."""
+        _on(self.env.timeout(minutes), then)
+
+    def _when_present(self, agency: str, then: Then) -> None:
+        """`then` now, or once a withdrawn agency is back."""
+        if agency in self.state.withdrawn:
+            _on(self._returned[agency], partial(self._when_present, agency, then))
+        else:
+            then()
+
+
+def _on(event: simpy.Event, then: Then) -> None:
+    """`then` when the event happens."""
+    event.callbacks.append(lambda _: then())

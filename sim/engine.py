@@ -1,7 +1,8 @@
 """`Exercise`: a scenario running on a SimPy environment — commands in, events out.
 
-The SimPy processes are named after what an actor does (`incident_moves`,
-`agency_carries_out`, `message_in_transit`, …). Every fact they produce goes through
+Activities are named after what an actor does (`incident_moves`, `agency_carries_out`,
+`message_in_transit`, …): SimPy processes for the scenario's long-lived actors, chains of
+event callbacks for agencies' many short steps (`sim.agencies` says why). Every fact goes through
 `emit`, which numbers it, folds it into `State` and queues it for the journal. A person's
 command enters through `submit` only, takes effect at the current clock, and is on disk
 before `submit` returns.
@@ -26,7 +27,7 @@ import simpy
 from sim import commands as cmd
 from sim import events as ev
 from sim import rules
-from sim.agencies import AgencyProcesses, Process
+from sim.agencies import AgencyProcesses, LeadSlots, Process
 from sim.refusals import refusal
 from sim.scenario import Decision, Order, Scenario
 from sim.scenery import ScenarioProcesses
@@ -83,8 +84,8 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self._opened: set[str] = set()
         self._pause_on: frozenset[str] = frozenset()
         self._pausing = False
-        self._lead_ends: dict[str, simpy.Event] = {}
-        self._leading = {a.id: simpy.Resource(self.env, a.capacity) for a in scenario.agencies}
+        self._lead_slot: dict[str, str] = {}  # incident → the agency whose slot leads it
+        self._leading = {a.id: LeadSlots(a.capacity) for a in scenario.agencies}
         self._returned: dict[str, simpy.Event] = {}
         self._channel_up: dict[tuple[str, ...], simpy.Event] = {}
         self._outages: dict[tuple[str, ...], int] = defaultdict(int)
@@ -248,7 +249,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         if agency == "lead":
             agency = self.state.incidents[subject].lead if self.state.present(subject) else None
         if agency is not None:
-            self.env.process(self.agency_carries_out(agency, order.do, subject))
+            self.agency_carries_out(agency, order.do, subject)
 
     def _always(self, event_filter: dict, then: Callable[[ev.Event], Any]) -> None:
         """Run `then` at every event matching the filter."""
@@ -276,8 +277,8 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
             number = sum(1 for i in self.state.delivered if i.startswith("X-")) + 1
             self._deliver(f"X-{number}", c.to, c.text, c.effects)
         elif isinstance(c, cmd.PLAYER_MOVES):
-            self.env.process(self.agency_carries_out(c.agency, (_as_step(c),), c.incident,
-                                                     force=getattr(c, "force", False)))
+            self.agency_carries_out(c.agency, (_as_step(c),), c.incident,
+                                    force=getattr(c, "force", False))
         elif isinstance(c, cmd.Pause):
             self.emit(ev.ExercisePaused, text=c.text)
         elif isinstance(c, cmd.Resume):

@@ -75,7 +75,7 @@ class ScenarioProcesses:
                   incident=subject)
         steps = decision.option(option).do
         if steps:
-            self.env.process(self.agency_carries_out(decision.cell, steps, subject))
+            self.agency_carries_out(decision.cell, steps, subject)
 
     def _deliver(self, inject: str, to: tuple[str, ...], text: str, effects: tuple) -> None:
         self.emit(ev.InjectDelivered, inject=inject, to=to, text=text)
