@@ -17,9 +17,10 @@ from cli_support import one_line_naming, tabletop
 from conftest import world
 
 from sim import commands as cmd
+from sim import events as ev
 from sim.errors import JournalError
 from sim.headless import play_out
-from sim.journal import Journal, canonical_lines
+from sim.journal import ROWS_PER_INSERT, Journal, canonical_lines
 from sim.session import resume, start
 
 
@@ -235,3 +236,15 @@ def test_a_command_is_on_disk_before_submit_returns(tmp_path):
     assert (kind, t) == ("assume_lead", 21.0) and "cpb" in refused
     reader.close()
     exercise.journal.close()
+
+
+@pytest.mark.parametrize("count", [1, ROWS_PER_INSERT, 2 * ROWS_PER_INSERT + 7])
+def test_events_read_back_exactly_as_written_in_any_batch_size(tmp_path, count):
+    """Events written in full multi-row statements and a remainder come back in order."""
+    journal = Journal.create(str(tmp_path / "exercise.sqlite"), world(), 1)
+    written = [ev.HandoffRequested(seq=n, t=n / 3, incident=f"c{n}", from_="bp", to="cpb")
+               for n in range(1, count + 1)]
+    journal.append_events(written, written[-1].t)
+    assert list(journal.events()) == written
+    assert journal.clock == written[-1].t
+    journal.close()
