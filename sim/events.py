@@ -1,10 +1,11 @@
 """What happened: the journal's vocabulary.
 
-An event is a fact — immutable, numbered (`seq` 1, 2, …) and stamped with sim time `t`
-in minutes. Events are the only thing the journal stores and the only input of `State`;
-`when` triggers and objectives match on their fields. They are slotted dataclasses
-rather than pydantic models because the engine makes hundreds of thousands of them in a
-long run; `encode`/`decode` are the one place they meet JSON.
+An event is a fact — numbered (`seq` 1, 2, …), stamped with sim time `t` in minutes, and
+never changed once emitted. Events are the only thing the journal stores and the only
+input of `State`; `when` triggers and objectives match on their fields. They are slotted
+dataclasses — not pydantic models, and not frozen ones, whose construction doubled the
+cost of emitting a fact — because the engine makes about a million of them in a year-long
+run; `encode`/`decode` are the one place they meet JSON.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import orjson
 from sim.errors import JournalError
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Event:
     seq: int
     t: float
@@ -37,7 +38,7 @@ def _event(kind: str):
 
 
 EVENT_TYPES: dict[str, type[Event]] = {}
-ev = dataclass(frozen=True, slots=True, kw_only=True)
+ev = dataclass(slots=True, kw_only=True)
 
 
 @_event("exercise_started")

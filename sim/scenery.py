@@ -6,6 +6,8 @@ A mixin of `Exercise`, like `sim.agencies`."""
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 from sim import events as ev
 from sim.agencies import Process
 from sim.randomness import draw
@@ -40,7 +42,7 @@ class ScenarioProcesses:
         """Start an incident every `every` over the stream's window, on a weighted route."""
         rng = self.stream(f"stream:{stream.id}")
         until = self.end_time if stream.until is None else stream.until
-        weights = [route.weight for route in stream.routes]
+        cumulative = list(accumulate(route.weight for route in stream.routes))
         at, count = stream.start, 0
         while stream.limit is None or count < stream.limit:
             at += draw(stream.every, rng)
@@ -48,7 +50,7 @@ class ScenarioProcesses:
                 return
             yield self.env.timeout(at - self.env.now)
             count += 1
-            route = rng.choices(stream.routes, weights)[0]
+            route = rng.choices(stream.routes, cum_weights=cumulative)[0]
             path, t = [], at
             for stop in route.path:
                 path.append((stop.zone, t))
