@@ -320,9 +320,9 @@ _PAYLOAD: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def value_of(event: Event, name: str) -> Any:
-    """One field of an event, by its public name."""
-    return getattr(event, _PY_NAMES[event.kind][name])
+def attribute_of(kind: str, name: str) -> str:
+    """The attribute that holds a field of an event kind, by the field's public name."""
+    return _PY_NAMES[kind][name]
 
 
 def fields_of(event: Event) -> dict[str, Any]:
@@ -355,17 +355,21 @@ def decode(seq: int, t: float, kind: str, payload: str) -> Event:
 
 
 def matches(event: Event, event_filter: dict[str, Any]) -> bool:
-    """Does the event satisfy a filter such as `{event: zone_entered, zone: [a, b]}`?
+    """Does the event satisfy a filter such as `{event: zone_entered, zone: [a, b]}`?"""
+    return event.kind == event_filter["event"] and matches_fields(event, event_filter)
+
+
+def matches_fields(event: Event, wanted: dict[str, Any]) -> bool:
+    """Do the event's fields have the values a filter asks for (its `event` key aside)?
 
     A list in the filter means any of its values; a list in the event (the recipients
     of an inject, the ends of a channel) matches when any of its values does."""
-    if event.kind != event_filter["event"]:
-        return False
-    for key, wanted in event_filter.items():
+    names = _PY_NAMES[event.kind]
+    for key, options in wanted.items():
         if key == "event":
             continue
-        have = getattr(event, _PY_NAMES[event.kind][key])
-        options = wanted if isinstance(wanted, tuple | list) else (wanted,)
+        have = getattr(event, names[key])
+        options = options if isinstance(options, tuple | list) else (options,)
         values = have if isinstance(have, tuple) else (have,)
         if not any(v in options for v in values):
             return False

@@ -1,10 +1,11 @@
 """`when` triggers, indexed so that an event meets only the filters that could match it.
 
-A year-long run emits hundreds of thousands of events against dozens of standing orders
-and decisions, most of them about one zone or one agency; matching every event against
+A year-long run emits about a million events against dozens of standing orders and
+decisions, most of them about one zone or one agency; matching every event against
 every filter dominated the run. Each filter is filed under its event kind and, when it has
-one, under the value of its first field (`zone: z07`); triggers fire in the order they
-were added, which is scenario-file order, so runs stay deterministic."""
+one, under the value of its first field (`zone: z07`); what the index already settles is
+not checked again. Triggers fire in the order they were added, which is scenario-file
+order, so runs stay deterministic."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Trigger:
     order: int
     event_filter: dict[str, Any]
     then: Callable[[ev.Event], Any]
+    rest: dict[str, Any]  # the part of the filter its place in the index does not settle
     live: bool = True
 
 
@@ -28,6 +30,7 @@ class Trigger:
 class _Kind:
     anywhere: list[Trigger] = field(default_factory=list)
     key: str | None = None  # the field whose value files the others
+    attribute: str = ""  # …as the event's attribute (`from` → `from_`)
     by_value: dict[Any, list[Trigger]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -39,14 +42,18 @@ class Triggers:
         self._added = 0
 
     def add(self, event_filter: dict[str, Any], then: Callable[[ev.Event], Any]) -> Trigger:
-        """File a trigger; it runs at every matching event until `cancel`led."""
+        """File a trigger; it runs at every matching event while it is `live`."""
         self._added += 1
-        trigger = Trigger(self._added, event_filter, then)
         kind = self._kinds.setdefault(event_filter["event"], _Kind())
         fields = [k for k in event_filter if k != "event"]
         if kind.key is None and fields:
             kind.key = fields[0]
-        if kind.key in event_filter:
+            kind.attribute = ev.attribute_of(event_filter["event"], kind.key)
+        filed = kind.key in event_filter
+        rest = {k: v for k, v in event_filter.items()
+                if k != "event" and not (filed and k == kind.key)}
+        trigger = Trigger(self._added, event_filter, then, rest)
+        if filed:
             wanted = event_filter[kind.key]
             for value in wanted if isinstance(wanted, tuple | list) else (wanted,):
                 kind.by_value[value].append(trigger)
@@ -61,11 +68,19 @@ class Triggers:
             return
         candidates = kind.anywhere
         if kind.key is not None:
-            have = ev.value_of(event, kind.key)
-            filed = [t for value in (have if isinstance(have, tuple) else (have,))
-                     for t in kind.by_value.get(value, ())]
-            if filed:  # merge, in the order the triggers were added
-                candidates = sorted(dict.fromkeys(candidates + filed), key=lambda t: t.order)
+            have = getattr(event, kind.attribute)
+            if isinstance(have, tuple):  # several values: a trigger may be filed under two
+                filed = list(dict.fromkeys(t for value in have
+                                           for t in kind.by_value.get(value, ())))
+            else:
+                filed = kind.by_value.get(have)
+            if filed:
+                candidates = (sorted(candidates + filed, key=_order)
+                              if candidates or isinstance(have, tuple) else filed)
         for trigger in tuple(candidates):  # a trigger may add others as it runs
-            if trigger.live and ev.matches(event, trigger.event_filter):
+            if trigger.live and (not trigger.rest or ev.matches_fields(event, trigger.rest)):
                 trigger.then(event)
+
+
+def _order(trigger: Trigger) -> int:
+    return trigger.order

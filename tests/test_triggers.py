@@ -1,0 +1,54 @@
+"""`when` triggers fire on exactly the events their filters match, once each, in the order
+they were added — whether the index or the rest of the filter decides."""
+
+from __future__ import annotations
+
+from sim import events as ev
+from sim.triggers import Triggers
+
+
+def fired(filters: list[dict], event: ev.Event) -> list[int]:
+    """The numbers of the filters (in `filters` order) that fire at this event."""
+    triggers, seen = Triggers(), []
+    for n, event_filter in enumerate(filters):
+        triggers.add(event_filter, lambda e, n=n: seen.append(n))
+    triggers.fire(event)
+    return seen
+
+
+ENTERED = ev.ZoneEntered(seq=1, t=0.0, incident="c1", zone="z2")
+
+
+def test_filters_on_the_indexed_field_and_anywhere_fire_in_the_order_added():
+    """A filter without the indexed field and ones filed under it interleave by order."""
+    filters = [{"event": "zone_entered", "zone": "z2"}, {"event": "zone_entered"},
+               {"event": "zone_entered", "zone": ["z1", "z2"]},
+               {"event": "zone_entered", "zone": "z3"}, {"event": "detected"}]
+    assert fired(filters, ENTERED) == [0, 1, 2]
+
+
+def test_the_rest_of_a_filter_is_still_checked():
+    """Fields beside the indexed one must match too."""
+    filters = [{"event": "zone_entered", "zone": "z2", "incident": "c9"},
+               {"event": "zone_entered", "zone": "z2", "incident": ["c1", "c2"]},
+               {"event": "zone_entered", "incident": "c1"}]
+    assert fired(filters, ENTERED) == [1, 2]
+
+
+def test_an_event_listing_several_values_fires_a_trigger_once():
+    """An inject to two agencies meets a filter naming both of them once, not twice."""
+    delivered = ev.InjectDelivered(seq=1, t=0.0, inject="M-1", to=("bp", "cpb"), text="")
+    filters = [{"event": "inject_delivered", "to": ["bp", "cpb"]},
+               {"event": "inject_delivered", "to": "sheriff"},
+               {"event": "inject_delivered", "to": "cpb"}]
+    assert fired(filters, delivered) == [0, 2]
+
+
+def test_a_trigger_that_is_no_longer_live_stays_silent():
+    """`live = False` (an inject that fires once) stops a trigger for good."""
+    triggers, seen = Triggers(), []
+    once = triggers.add({"event": "zone_entered", "zone": "z2"}, seen.append)
+    triggers.fire(ENTERED)
+    once.live = False
+    triggers.fire(ENTERED)
+    assert seen == [ENTERED]
