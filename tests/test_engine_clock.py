@@ -1,13 +1,17 @@
 """The clock a console drives: advance_to includes its boundary, a step budget never splits
 an instant, and the state can be rebuilt at any time from the events alone."""
 
+import gc
+
 import pytest
-from conftest import run, world
+from conftest import ROOT, run, world
 
 from sim import commands as cmd
 from sim import events as ev
 from sim.engine import Exercise, Refused
+from sim.headless import play_out, policy_for
 from sim.loader import load_scenario_text
+from sim.session import start
 from sim.state import State
 
 
@@ -96,3 +100,21 @@ def test_state_refuses_a_gap_in_the_numbering():
     state.apply(ev.ExerciseStarted(seq=1, t=0.0, title="x"))
     with pytest.raises(ValueError, match="missing"):
         state.apply(ev.ZoneEntered(seq=3, t=1.0, incident="c1", zone="far"))
+
+
+@pytest.mark.parametrize("name", ["year-along-the-border", "watcher-across-the-river",
+                                  "two-lights"])
+def test_stepping_makes_no_reference_cycles(name, tmp_path):
+    """`advance_to` pauses Python's cyclic collector for speed, which is only sound while
+    stepping — streams, orders, messages, decisions, commands, journal writes — leaves no
+    cycles."""
+    path = ROOT / "scenarios" / f"{name}.yaml"
+    exercise = start(path.read_text(), str(path), 1, str(tmp_path / "exercise.sqlite"))
+    gc.collect()
+    gc.disable()
+    try:
+        play_out(exercise, policy_for(exercise.scenario, 1), until=3 * 1440)
+        assert exercise.state.counts["decision_made"] > 0
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
