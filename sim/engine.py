@@ -120,7 +120,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         env, state = self.env, self.state
         self._pause_on, self._pausing = pause_on, False
         taken = 0
-        with _collector_paused():
+        with collector_paused():
             while not state.ended:
                 at = env.peek()
                 if at > t or ((self._pausing or budget is not None and taken >= budget)
@@ -300,11 +300,11 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the engine steps and writes: neither
-    creates reference cycles (tests/test_engine_clock.py), and collecting among the million
-    facts a year-long run keeps alive cost a fifth of its time. Cycles left when the exercise itself
-    is dropped are collected as usual."""
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the engine steps and writes (or a
+    headless run drives it): neither creates reference cycles (tests/test_engine_clock.py),
+    and collecting among the million facts a year-long run keeps alive cost a fifth of its
+    time. Cycles left when the exercise itself is dropped are collected as usual."""
     if not gc.isenabled():
         yield
         return

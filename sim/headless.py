@@ -6,13 +6,15 @@ The policy answers each decision as it opens; its answers enter through
 from __future__ import annotations
 
 import math
-import random
+from bisect import bisect
 from collections.abc import Callable
+from itertools import accumulate
 from typing import Any
 
 from sim import commands as cmd
 from sim import events as ev
-from sim.engine import Exercise
+from sim.engine import Exercise, collector_paused
+from sim.randomness import fixed_uniform
 from sim.references import unknown
 from sim.scenario import Scenario
 from sim.state import instance_key
@@ -42,14 +44,16 @@ def policy_for(scenario: Scenario, seed: int, choices: dict[str, str] | None = N
     top. A weighted pick draws from its own stream per decision instance, so it does not
     depend on what else happened, nor on whether the run was resumed."""
     table: dict[str, str | dict[str, float]] = {**scenario.policy, **(choices or {})}
+    cumulative = {decision: list(accumulate(choice.values()))
+                  for decision, choice in table.items() if isinstance(choice, dict)}
 
     def choose(opened: ev.DecisionOpened) -> str | None:
         choice = table.get(opened.decision)
         if choice is None or isinstance(choice, str):
             return choice
-        key = instance_key(opened.decision, opened.incident)
-        rng = random.Random(f"{seed}:policy:{key}")
-        return rng.choices(list(choice), weights=list(choice.values()))[0]
+        weights = cumulative[opened.decision]
+        u = fixed_uniform(seed, "policy", instance_key(opened.decision, opened.incident))
+        return list(choice)[bisect(weights, u * weights[-1])]
 
     return choose
 
@@ -58,24 +62,25 @@ def play_out(exercise: Exercise, policy: Policy | None = None,
              until: float = math.inf) -> list[ev.Event]:
     """Run to `until` (or the end), pausing at each instant where a decision opens so the
     policy can take it then, as a player would. Returns the new events."""
-    produced: list[ev.Event] = []
-    pending: list[Any] = list(exercise.state.open_decisions.values())
-    while True:
-        while pending:  # a decision taken now may open another one at the same instant
-            opened = pending.pop(0)
-            option = policy(opened) if policy else None
-            if option is not None:
-                result = exercise.submit(cmd.Decide(decision=opened.decision, option=option,
-                                                    incident=opened.incident, by="policy"))
-                answered = getattr(result, "events", [])
-                produced += answered
-                pending += [e for e in answered if isinstance(e, ev.DecisionOpened)]
-        if exercise.state.ended or exercise.clock >= until:
-            break
-        fresh = exercise.advance_to(until, pause_on=DECISIONS if policy else frozenset())
-        produced += fresh
-        pending = [e for e in fresh if isinstance(e, ev.DecisionOpened)]
-        if not pending and (exercise.state.ended or exercise.clock >= until):
-            break
+    with collector_paused():  # a run makes no reference cycles: see `collector_paused`
+        produced: list[ev.Event] = []
+        pending: list[Any] = list(exercise.state.open_decisions.values())
+        while True:
+            while pending:  # a decision taken now may open another one at the same instant
+                opened = pending.pop(0)
+                option = policy(opened) if policy else None
+                if option is not None:
+                    result = exercise.submit(cmd.Decide(decision=opened.decision, option=option,
+                                                        incident=opened.incident, by="policy"))
+                    answered = getattr(result, "events", [])
+                    produced += answered
+                    pending += [e for e in answered if isinstance(e, ev.DecisionOpened)]
+            if exercise.state.ended or exercise.clock >= until:
+                break
+            fresh = exercise.advance_to(until, pause_on=DECISIONS if policy else frozenset())
+            produced += fresh
+            pending = [e for e in fresh if isinstance(e, ev.DecisionOpened)]
+            if not pending and (exercise.state.ended or exercise.clock >= until):
+                break
     exercise.flush()
     return produced

@@ -7,6 +7,7 @@ choice in one place never shifts the draws of another (common random numbers).""
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import random
 from typing import Any
@@ -31,3 +32,11 @@ def draw(latency: Any, rng: random.Random) -> float:
     if isinstance(latency, Triangular):
         return rng.triangular(latency.min, latency.max, latency.mode)
     return float(latency)
+
+
+def fixed_uniform(*names: object) -> float:
+    """A uniform number in [0, 1) fixed by names alone — for a draw that must not depend on
+    anything else that happened (a policy's pick at one decision instance). One hash, not
+    a seeded stream: seeding a `Random` from a string costs more than the pick itself."""
+    digest = hashlib.blake2b(":".join(map(str, names)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2.0 ** 64
