@@ -220,8 +220,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self.env.process(self.exercise_runs())
         for incident in s.incidents:
             path = tuple((step.zone, step.at) for step in incident.path)
-            self.env.process(self.incident_moves(incident.id, path, incident.leaves,
-                                                 incident.detectors))
+            self.incident_moves(incident.id, path, incident.leaves, incident.detectors)
         for stream in s.streams:
             self.env.process(self.stream_arrives(stream))
         for inject in s.injects:

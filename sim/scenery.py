@@ -6,6 +6,7 @@ A mixin of `Exercise`, like `sim.agencies`."""
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import accumulate
 
 from sim import events as ev
@@ -25,16 +26,27 @@ class ScenarioProcesses:
         self.emit(ev.ExerciseEnded, reason="the exercise clock ran out")
 
     def incident_moves(self, incident: str, path: tuple[tuple[str, float], ...], leaves: float,
-                       detectors: tuple[str, ...]) -> Process:
-        """Enter each zone of the path at its time (detected on appearing), then leave."""
-        for n, (zone, at) in enumerate(path):
-            yield self.env.timeout(at - self.env.now)
-            self.emit(ev.ZoneEntered, incident=incident, zone=zone)
-            if n == 0:
-                by = next((a for a in detectors if a not in self.state.withdrawn), None)
-                if by is not None:
-                    self.emit(ev.Detected, incident=incident, by=by, zone=zone)
-        yield self.env.timeout(leaves - self.env.now)
+                       detectors: tuple[str, ...]) -> None:
+        """Enter each zone of the path at its time (detected on appearing), then leave: one
+        timeout a move, not a process, since a year of streams starts tens of thousands."""
+        self._after(path[0][1] - self.env.now,
+                    partial(self._incident_enters, incident, path, 0, leaves, detectors))
+
+    def _incident_enters(self, incident: str, path: tuple[tuple[str, float], ...], n: int,
+                         leaves: float, detectors: tuple[str, ...]) -> None:
+        zone = path[n][0]
+        self.emit(ev.ZoneEntered, incident=incident, zone=zone)
+        if n == 0:
+            by = next((a for a in detectors if a not in self.state.withdrawn), None)
+            if by is not None:
+                self.emit(ev.Detected, incident=incident, by=by, zone=zone)
+        if n + 1 < len(path):
+            self._after(path[n + 1][1] - self.env.now,
+                        partial(self._incident_enters, incident, path, n + 1, leaves, detectors))
+        else:
+            self._after(leaves - self.env.now, partial(self._incident_leaves, incident))
+
+    def _incident_leaves(self, incident: str) -> None:
         self.emit(ev.IncidentLeft, incident=incident)
         self._end_lead(incident)
 
@@ -55,8 +67,7 @@ class ScenarioProcesses:
             for stop in route.path:
                 path.append((stop.zone, t))
                 t += draw(stop.dwell, rng)
-            self.env.process(self.incident_moves(f"{stream.id}-{count}", tuple(path), t,
-                                                 stream.detectors))
+            self.incident_moves(f"{stream.id}-{count}", tuple(path), t, stream.detectors)
 
     def inject_waits(self, inject: Inject, delay: float) -> Process:
         yield self.env.timeout(delay)
