@@ -175,8 +175,10 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         if event.kind in self._pause_on:
             self._pausing = True
         self._triggers.fire(event)
-        if event.kind in _GAP_CHECKS:
-            for incident in _GAP_CHECKS[event.kind](self, event):
+        if event.kind in GAP_MAY_CHANGE_FOR_INCIDENT:
+            self._reconcile_gap(event.incident)
+        elif event.kind in GAP_MAY_CHANGE_FOR_AGENCY:
+            for incident in self.state.leading(event.agency):
                 self._reconcile_gap(incident)
         return event
 
@@ -204,7 +206,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
 
     def _reconcile_gap(self, incident: str) -> None:
         now = self.state.incidents[incident]
-        want = rules.gap_zone(self.world, self.state, incident)
+        want = rules.gap_zone(self.world, self.state, now)
         if now.gap == want:
             return
         if now.gap is not None:
@@ -331,16 +333,7 @@ def _as_step(c: Any) -> Any:
                after="coordinated" if c.after_coordinated else None)
 
 
-def _gap_incidents(exercise: Exercise, event: ev.Event) -> Iterator[str]:
-    if hasattr(event, "incident"):
-        yield event.incident
-    else:
-        yield from exercise.state.leading(event.agency)
-
-
-_GAP_CHECKS: dict[str, Callable[[Exercise, ev.Event], Any]] = {
-    kind: _gap_incidents for kind in ("zone_entered", "detected", "lead_assigned",
-                                      "handoff_declined", "incident_left", "agency_withdrawn",
-                                      "agency_returned")
-}
-
+# the events after which an incident (or those an agency leads) may gain or lose a lead gap
+GAP_MAY_CHANGE_FOR_INCIDENT = frozenset({"zone_entered", "detected", "lead_assigned",
+                                         "handoff_declined", "incident_left"})
+GAP_MAY_CHANGE_FOR_AGENCY = frozenset({"agency_withdrawn", "agency_returned"})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.scenario import Action, Agency, Authority, Channel, Scenario, Zone
-from sim.state import State
+from sim.state import IncidentNow, State
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,9 @@ def broken_rules(world: World, state: State, agency: str, action: str, incident:
     return broken
 
 
-def gap_zone(world: World, state: State, incident: str) -> str | None:
+def gap_zone(world: World, state: State, now: IncidentNow) -> str | None:
     """The zone where a detected incident lacks a lead with jurisdiction there, if any."""
-    now = state.incidents.get(incident)
-    if now is None or not now.present or now.detected_by is None:
+    if not now.present or now.detected_by is None:
         return None
     holders = world.zones[now.zone].jurisdiction
     if not holders:
