@@ -73,21 +73,21 @@ class AgencyProcesses:
         if isinstance(step, AssumeLead):
             self.agency_leads(agency, incident)
         elif isinstance(step, HandOff):
-            self.emit(ev.HandoffRequested, incident=incident, from_=agency, to=step.handoff.to)
+            self.emit(ev.HandoffRequested(incident=incident, from_=agency, to=step.handoff.to))
             self.handoff_answered(agency, step.handoff.to, incident)
         elif isinstance(step, Notify):
             self.message_in_transit(agency, step.notify, incident, "notification", partial(
-                self.emit, ev.Notified, incident=incident, from_=agency, to=step.notify))
+                self.emit, ev.Notified(incident=incident, from_=agency, to=step.notify)))
         elif isinstance(step, Request):
-            self.emit(ev.ActionRequested, incident=incident, from_=agency, to=step.request.by,
-                      action=step.request.action)
+            self.emit(ev.ActionRequested(incident=incident, from_=agency, to=step.request.by,
+                                         action=step.request.action))
             self.request_answered(agency, step.request, incident)
         elif isinstance(step, Coordinate):
             granted = self.env.event()
             self._grants_awaited[(agency, incident)].append(granted)
-            self.emit(ev.CoordinationRequested, incident=incident, agency=agency,
-                      with_=step.coordinate.with_, domain=step.coordinate.domain,
-                      zone=self.state.incidents[incident].zone)
+            self.emit(ev.CoordinationRequested(
+                incident=incident, agency=agency, with_=step.coordinate.with_,
+                domain=step.coordinate.domain, zone=self.state.incidents[incident].zone))
             self.coordination_answered(agency, step.coordinate, incident, granted)
 
     # ------------------------------------------------------------------ leading
@@ -107,7 +107,7 @@ class AgencyProcesses:
             return
         self._end_lead(incident)
         self._lead_slot[incident] = agency
-        self.emit(ev.LeadAssigned, incident=incident, agency=agency)
+        self.emit(ev.LeadAssigned(incident=incident, agency=agency))
 
     def _end_lead(self, incident: str) -> None:
         """The lead of an incident ends (another took it, or the incident left)."""
@@ -134,8 +134,8 @@ class AgencyProcesses:
             return True
         channels = self.world.channels_between(sender, receiver)
         if not channels:
-            self.emit(ev.MessageUndeliverable, incident=incident, from_=sender, to=receiver,
-                      message=message)
+            self.emit(ev.MessageUndeliverable(incident=incident, from_=sender, to=receiver,
+                                              message=message))
             return False
         up = [c for c in channels if c.between not in self.state.channels_down]
         if up:
@@ -170,10 +170,10 @@ class AgencyProcesses:
         elif now.lead != receiver and slots.count >= slots.capacity:
             reason = f"{receiver} is at capacity ({slots.count}/{slots.capacity} incidents)"
         if reason:
-            self.emit(ev.HandoffDeclined, incident=incident, from_=sender, to=receiver,
-                      reason=reason)
+            self.emit(ev.HandoffDeclined(incident=incident, from_=sender, to=receiver,
+                                         reason=reason))
             return
-        self.emit(ev.HandoffAccepted, incident=incident, from_=sender, to=receiver)
+        self.emit(ev.HandoffAccepted(incident=incident, from_=sender, to=receiver))
         self.agency_leads(receiver, incident)
 
     def request_answered(self, sender: str, request: Any, incident: str) -> None:
@@ -196,8 +196,8 @@ class AgencyProcesses:
             _on(self._traffic_clear[zone], partial(self._grant_when_clear, sender, ask,
                                                    incident, zone, granted))
             return
-        self.emit(ev.CoordinationGranted, incident=incident, agency=sender, with_=ask.with_,
-                  domain=ask.domain, zone=zone)
+        self.emit(ev.CoordinationGranted(incident=incident, agency=sender, with_=ask.with_,
+                                         domain=ask.domain, zone=zone))
         granted.succeed()
 
     # ------------------------------------------------------------------ acting
@@ -214,10 +214,10 @@ class AgencyProcesses:
             return
         asked = dict(incident=incident, agency=agency, by=authority.approval.by,
                      authority=authority.id, action=action)
-        self.emit(ev.ApprovalRequested, **asked)
+        self.emit(ev.ApprovalRequested(**asked))
 
         def approved() -> None:
-            self.emit(ev.ApprovalGranted, **asked)
+            self.emit(ev.ApprovalGranted(**asked))
             if self.state.present(incident):
                 self._act_now(agency, action, incident, self.state.incidents[incident].zone,
                               approved=True)
@@ -231,13 +231,13 @@ class AgencyProcesses:
                  approved: bool) -> None:
         """The action happens; every rule it breaks becomes a `violation`."""
         if self.state.incidents[incident].detected_by is None:
-            self.emit(ev.Detected, incident=incident, by=agency, zone=zone)
+            self.emit(ev.Detected(incident=incident, by=agency, zone=zone))
         broken = rules.broken_rules(self.world, self.state, agency, action, incident, zone,
                                     approved)
-        self.emit(ev.ActionTaken, incident=incident, agency=agency, action=action, zone=zone)
+        self.emit(ev.ActionTaken(incident=incident, agency=agency, action=action, zone=zone))
         for rule, detail in broken:
-            self.emit(ev.Violation, rule=rule, incident=incident, agency=agency, action=action,
-                      zone=zone, detail=detail)
+            self.emit(ev.Violation(rule=rule, incident=incident, agency=agency, action=action,
+                                   zone=zone, detail=detail))
 
     # ------------------------------------------------------------------ waiting
 

@@ -166,9 +166,10 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
 
     # ------------------------------------------------------------------ facts
 
-    def emit(self, cls: type[ev.Event], **fields: Any) -> ev.Event:
-        """Number a fact, fold it into the state, queue it for the journal, fire triggers."""
-        event = cls(seq=self.state.seq + 1, t=self.env.now, **fields)
+    def emit(self, event: ev.Event) -> ev.Event:
+        """Number and stamp a fact, fold it into the state, queue it for the journal, fire
+        triggers."""
+        event.seq, event.t = self.state.seq + 1, self.env.now
         self.state.apply(event)
         self._unwritten.append(event)
         self._fresh.append(event)
@@ -210,9 +211,9 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         if now.gap == want:
             return
         if now.gap is not None:
-            self.emit(ev.LeadGapClosed, incident=incident, zone=now.gap)
+            self.emit(ev.LeadGapClosed(incident=incident, zone=now.gap))
         if want is not None:
-            self.emit(ev.LeadGap, incident=incident, zone=want)
+            self.emit(ev.LeadGap(incident=incident, zone=want))
 
     # ------------------------------------------------------------------ set-up
 
@@ -284,20 +285,20 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
             self.agency_carries_out(c.agency, (_as_step(c),), c.incident,
                                     force=getattr(c, "force", False))
         elif isinstance(c, cmd.Pause):
-            self.emit(ev.ExercisePaused, text=c.text)
+            self.emit(ev.ExercisePaused(text=c.text))
         elif isinstance(c, cmd.Resume):
-            self.emit(ev.ExerciseResumed)
+            self.emit(ev.ExerciseResumed())
         elif isinstance(c, cmd.End):
-            self.emit(ev.ExerciseEnded, reason=c.reason)
+            self.emit(ev.ExerciseEnded(reason=c.reason))
         else:
             self._note_after_end(c)
 
     def _note_after_end(self, c: Any) -> None:
         if isinstance(c, cmd.Note):
-            self.emit(ev.Note, text=c.text, author=c.author, objective=c.objective)
+            self.emit(ev.Note(text=c.text, author=c.author, objective=c.objective))
         elif isinstance(c, cmd.Rate):
-            self.emit(ev.ObjectiveRated, objective=c.objective, rating=c.rating, by=c.by,
-                      why=c.why)
+            self.emit(ev.ObjectiveRated(objective=c.objective, rating=c.rating, by=c.by,
+                                        why=c.why))
 
 
 @contextmanager

@@ -21,8 +21,8 @@ from sim.errors import JournalError
 
 @dataclass(slots=True, kw_only=True)
 class Event:
-    seq: int
-    t: float
+    seq: int = 0  # numbered and stamped by the engine as it emits the event
+    t: float = 0.0
     kind: ClassVar[str] = "event"
 
 

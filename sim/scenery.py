@@ -21,9 +21,9 @@ class ScenarioProcesses:
     """The scenario's side of an `Exercise`."""
 
     def exercise_runs(self) -> Process:
-        self.emit(ev.ExerciseStarted, title=self.scenario.title)
+        self.emit(ev.ExerciseStarted(title=self.scenario.title))
         yield self.env.timeout(self.end_time)
-        self.emit(ev.ExerciseEnded, reason="the exercise clock ran out")
+        self.emit(ev.ExerciseEnded(reason="the exercise clock ran out"))
 
     def incident_moves(self, incident: str, path: tuple[tuple[str, float], ...], leaves: float,
                        detectors: tuple[str, ...]) -> None:
@@ -35,11 +35,11 @@ class ScenarioProcesses:
     def _incident_enters(self, incident: str, path: tuple[tuple[str, float], ...], n: int,
                          leaves: float, detectors: tuple[str, ...]) -> None:
         zone = path[n][0]
-        self.emit(ev.ZoneEntered, incident=incident, zone=zone)
+        self.emit(ev.ZoneEntered(incident=incident, zone=zone))
         if n == 0:
             by = next((a for a in detectors if a not in self.state.withdrawn), None)
             if by is not None:
-                self.emit(ev.Detected, incident=incident, by=by, zone=zone)
+                self.emit(ev.Detected(incident=incident, by=by, zone=zone))
         if n + 1 < len(path):
             self._after(path[n + 1][1] - self.env.now,
                         partial(self._incident_enters, incident, path, n + 1, leaves, detectors))
@@ -47,7 +47,7 @@ class ScenarioProcesses:
             self._after(leaves - self.env.now, partial(self._incident_leaves, incident))
 
     def _incident_leaves(self, incident: str) -> None:
-        self.emit(ev.IncidentLeft, incident=incident)
+        self.emit(ev.IncidentLeft(incident=incident))
         self._end_lead(incident)
 
     def stream_arrives(self, stream: Stream) -> Process:
@@ -78,20 +78,20 @@ class ScenarioProcesses:
         """Open a decision for its cell; a player's choice or, at the deadline, the default."""
         yield self.env.timeout(delay)
         key = instance_key(decision.id, subject)
-        self.emit(ev.DecisionOpened, decision=decision.id, cell=decision.cell,
-                  deadline=self.env.now + decision.deadline, incident=subject)
+        self.emit(ev.DecisionOpened(decision=decision.id, cell=decision.cell, incident=subject,
+                                    deadline=self.env.now + decision.deadline))
         chosen = self._choices[key] = self.env.event()
         yield chosen | self.env.timeout(decision.deadline)
         del self._choices[key]
         option, by = chosen.value if chosen.triggered else (decision.default, "default")
-        self.emit(ev.DecisionMade, decision=decision.id, cell=decision.cell, option=option, by=by,
-                  incident=subject)
+        self.emit(ev.DecisionMade(decision=decision.id, cell=decision.cell, option=option, by=by,
+                                  incident=subject))
         steps = decision.option(option).do
         if steps:
             self.agency_carries_out(decision.cell, steps, subject)
 
     def _deliver(self, inject: str, to: tuple[str, ...], text: str, effects: tuple) -> None:
-        self.emit(ev.InjectDelivered, inject=inject, to=to, text=text)
+        self.emit(ev.InjectDelivered(inject=inject, to=to, text=text))
         for effect in effects:
             if isinstance(effect, Traffic):
                 self.env.process(self.traffic_window(effect.traffic.zone, effect.traffic.for_))
@@ -106,9 +106,9 @@ class ScenarioProcesses:
     def traffic_window(self, zone: str, minutes: float) -> Process:
         if not self.state.traffic.get(zone):
             self._traffic_clear[zone] = self.env.event()
-        self.emit(ev.TrafficStarted, zone=zone)
+        self.emit(ev.TrafficStarted(zone=zone))
         yield self.env.timeout(minutes)
-        self.emit(ev.TrafficEnded, zone=zone)
+        self.emit(ev.TrafficEnded(zone=zone))
         if not self.state.traffic.get(zone):
             self._traffic_clear.pop(zone).succeed()
 
@@ -116,24 +116,24 @@ class ScenarioProcesses:
         self._outages[between] += 1
         if self._outages[between] == 1:
             self._channel_up[between] = self.env.event()
-            self.emit(ev.ChannelWentDown, between=between)
+            self.emit(ev.ChannelWentDown(between=between))
         if minutes is None:
             return
         yield self.env.timeout(minutes)
         self._outages[between] -= 1
         if self._outages[between] == 0:
-            self.emit(ev.ChannelCameUp, between=between)
+            self.emit(ev.ChannelCameUp(between=between))
             self._channel_up.pop(between).succeed()
 
     def agency_away(self, agency: str, minutes: float | None) -> Process:
         self._absences[agency] += 1
         if self._absences[agency] == 1:
             self._returned[agency] = self.env.event()
-            self.emit(ev.AgencyWithdrawn, agency=agency)
+            self.emit(ev.AgencyWithdrawn(agency=agency))
         if minutes is None:
             return
         yield self.env.timeout(minutes)
         self._absences[agency] -= 1
         if self._absences[agency] == 0:
-            self.emit(ev.AgencyReturned, agency=agency)
+            self.emit(ev.AgencyReturned(agency=agency))
             self._returned.pop(agency).succeed()
