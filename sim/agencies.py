@@ -137,9 +137,9 @@ class AgencyProcesses:
             self.emit(ev.MessageUndeliverable(incident=incident, from_=sender, to=receiver,
                                               message=message))
             return False
-        up = [c for c in channels if c.between not in self.state.channels_down]
-        if up:
-            self._after(draw(up[0].latency, self.stream(f"channel:{up[0].label}")), then)
+        up = next((c for c in channels if c.between not in self.state.channels_down), None)
+        if up is not None:
+            self._after(draw(up.latency, self.stream(f"channel:{up.label}")), then)
         else:
             _on(self.env.any_of([self._channel_up[c.between] for c in channels]), partial(
                 self.message_in_transit, sender, receiver, incident, message, then))
@@ -147,9 +147,11 @@ class AgencyProcesses:
 
     def agency_responds(self, agency: str, then: Then) -> None:
         """`then`, after the agency's response time — counted only while it is there."""
-        self._when_present(agency, lambda: self._after(
-            draw(self.world.agencies[agency].respond, self.stream(f"agency:{agency}")),
-            partial(self._when_present, agency, then)))
+        if agency in self.state.withdrawn:
+            _on(self._returned[agency], partial(self.agency_responds, agency, then))
+            return
+        self._after(draw(self.world.agencies[agency].respond, self.stream(f"agency:{agency}")),
+                    partial(self._when_present, agency, then))
 
     def handoff_answered(self, sender: str, receiver: str, incident: str) -> None:
         self.message_in_transit(sender, receiver, incident, "handoff", partial(
@@ -243,7 +245,7 @@ class AgencyProcesses:
 
     def _after(self, minutes: float, then: Then) -> None:
         """`then` once `minutes` of sim time have passed: one SimPy timeout, no process."""
-        _on(self.env.timeout(minutes), then)
+        self.env.timeout(minutes).callbacks.append(lambda _: then())
 
     def _when_present(self, agency: str, then: Then) -> None:
         """`then` now, or once a withdrawn agency is back."""

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import simpy
@@ -238,7 +239,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
             else:
                 self._always(decision.when, lambda e, d=decision: self._open_for(d, e))
         for order in s.orders:
-            self._always(order.when, lambda e, o=order: self._obey(o, e))
+            self._always(order.when, partial(self._obey, order))
 
     def _open_for(self, decision: Decision, event: ev.Event) -> None:
         """A `when` decision opens once for each incident whose event matches."""
