@@ -1,3 +1,3 @@
 """tabletop's headless core: scenarios, the SimPy engine, the journal and the reports."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -19,8 +19,7 @@ import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -30,7 +29,7 @@ import simpy
 from sim import commands as cmd
 from sim import events as ev
 from sim import rules
-from sim.agencies import AgencyProcesses, LeadSlots, Process
+from sim.agencies import AgencyProcesses, LeadSlots
 from sim.refusals import refusal
 from sim.scenario import Decision, Order, Scenario
 from sim.scenery import ScenarioProcesses
@@ -83,7 +82,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self._last_write = time.monotonic()
         self._fresh: list[ev.Event] = []
         self._streams: dict[str, random.Random] = {}
-        self._choices: dict[str, simpy.Event] = {}
+        self._undecided: dict[str, tuple[Decision, str | None]] = {}  # open, by instance
         self._opened: set[str] = set()
         self._pause_on: frozenset[str] = frozenset()
         self._pausing = False
@@ -156,7 +155,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         if self.state.ended:
             self._note_after_end(command)
             return Accepted(self.commands, self.clock, self._flush())
-        self.env.process(self.command_takes_effect(command, self.clock))
+        self._after(self.clock - self.env.now, partial(self.command_takes_effect, command))
         return Accepted(self.commands, self.clock, self.advance_to(self.clock))
 
     def stream(self, entity: str) -> random.Random:
@@ -235,7 +234,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
                     self.inject_waits(i, i.delay)))
         for decision in s.decisions:
             if decision.at is not None:
-                self.env.process(self.decision_opens(decision, decision.at, None))
+                self.decision_opens(decision, decision.at, None)
             else:
                 self._always(decision.when, lambda e, d=decision: self._open_for(d, e))
         for order in s.orders:
@@ -246,7 +245,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         subject = getattr(event, "incident", None)
         if instance_key(decision.id, subject) not in self._opened:
             self._opened.add(instance_key(decision.id, subject))
-            self.env.process(self.decision_opens(decision, 0.0, subject))
+            self.decision_opens(decision, 0.0, subject)
 
     def _obey(self, order: Order, event: ev.Event) -> None:
         """A standing order: its agency (or the incident's lead) carries out its steps."""
@@ -272,10 +271,9 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
 
     # ------------------------------------------------------------------ commands
 
-    def command_takes_effect(self, c: Any, at: float) -> Process:
-        yield self.env.timeout(at - self.env.now)
+    def command_takes_effect(self, c: Any) -> None:
         if isinstance(c, cmd.Decide):
-            self._choices[self.state.instance_of(c.decision, c.incident)].succeed((c.option, c.by))
+            self.decision_made(self.state.instance_of(c.decision, c.incident), c.option, c.by)
         elif isinstance(c, cmd.FireInject):
             inject = next(i for i in self.scenario.injects if i.id == c.inject)
             self._deliver(inject.id, inject.recipients, inject.text, inject.effects)
@@ -302,20 +300,19 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
                                         why=c.why))
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
+class collector_paused:
     """Pause Python's cyclic garbage collector while the engine steps and writes (or a
     headless run drives it): neither creates reference cycles (tests/test_engine_clock.py),
     and collecting among the million facts a year-long run keeps alive cost a fifth of its
     time. Cycles left when the exercise itself is dropped are collected as usual."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+
+    def __enter__(self) -> None:
+        self.collecting = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.collecting:
+            gc.enable()
 
 
 def _as_step(c: Any) -> Any:

@@ -74,16 +74,25 @@ class ScenarioProcesses:
         if inject.id not in self.state.delivered:  # a controller may have fired it early
             self._deliver(inject.id, inject.recipients, inject.text, inject.effects)
 
-    def decision_opens(self, decision: Decision, delay: float, subject: str | None) -> Process:
-        """Open a decision for its cell; a player's choice or, at the deadline, the default."""
-        yield self.env.timeout(delay)
+    def decision_opens(self, decision: Decision, delay: float, subject: str | None) -> None:
+        """Open a decision for its cell after `delay`; a player's choice closes it or, at the
+        deadline, the default."""
+        self._after(delay, partial(self._decision_open, decision, subject))
+
+    def _decision_open(self, decision: Decision, subject: str | None) -> None:
         key = instance_key(decision.id, subject)
         self.emit(ev.DecisionOpened(decision=decision.id, cell=decision.cell, incident=subject,
                                     deadline=self.env.now + decision.deadline))
-        chosen = self._choices[key] = self.env.event()
-        yield chosen | self.env.timeout(decision.deadline)
-        del self._choices[key]
-        option, by = chosen.value if chosen.triggered else (decision.default, "default")
+        self._undecided[key] = (decision, subject)
+        self._after(decision.deadline, partial(self.decision_made, key, decision.default,
+                                               "default"))
+
+    def decision_made(self, key: str, option: str, by: str) -> None:
+        """Close an open decision with an option (the first to come: a choice or the
+        deadline's default), and have its cell carry out the option's steps."""
+        if key not in self._undecided:
+            return  # already taken
+        decision, subject = self._undecided.pop(key)
         self.emit(ev.DecisionMade(decision=decision.id, cell=decision.cell, option=option, by=by,
                                   incident=subject))
         steps = decision.option(option).do
