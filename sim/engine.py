@@ -160,9 +160,10 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
 
     def stream(self, entity: str) -> random.Random:
         """The random stream of one entity: a choice elsewhere never shifts its draws."""
-        if entity not in self._streams:
-            self._streams[entity] = random.Random(f"{self.seed}:{entity}")
-        return self._streams[entity]
+        rng = self._streams.get(entity)
+        if rng is None:
+            rng = self._streams[entity] = random.Random(f"{self.seed}:{entity}")
+        return rng
 
     # ------------------------------------------------------------------ facts
 
@@ -175,7 +176,8 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self._fresh.append(event)
         if event.kind in self._pause_on:
             self._pausing = True
-        self._triggers.fire(event)
+        if event.kind in self._triggers.kinds:
+            self._triggers.fire(event)
         if event.kind in GAP_MAY_CHANGE_FOR_INCIDENT:
             self._reconcile_gap(event.incident)
         elif event.kind in GAP_MAY_CHANGE_FOR_AGENCY:

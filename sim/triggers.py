@@ -38,13 +38,13 @@ class Triggers:
     """Filters and what to do when an event matches them."""
 
     def __init__(self) -> None:
-        self._kinds: dict[str, _Kind] = {}
+        self.kinds: dict[str, _Kind] = {}  # the event kinds some filter names, and their index
         self._added = 0
 
     def add(self, event_filter: dict[str, Any], then: Callable[[ev.Event], Any]) -> Trigger:
         """File a trigger; it runs at every matching event while it is `live`."""
         self._added += 1
-        kind = self._kinds.setdefault(event_filter["event"], _Kind())
+        kind = self.kinds.setdefault(event_filter["event"], _Kind())
         fields = [k for k in event_filter if k != "event"]
         if kind.key is None and fields:
             kind.key = fields[0]
@@ -63,7 +63,7 @@ class Triggers:
 
     def fire(self, event: ev.Event) -> None:
         """Run, in the order they were added, the live triggers whose filter matches."""
-        kind = self._kinds.get(event.kind)
+        kind = self.kinds.get(event.kind)
         if kind is None:
             return
         candidates = kind.anywhere
