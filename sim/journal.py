@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain
 from typing import Any
 
 try:
@@ -191,13 +190,11 @@ class Journal:
 
     def append_events(self, events: list[ev.Event], clock: float) -> None:
         """Commit a batch of events and the clock reached, in one transaction."""
-        rows = [(e.seq, e.t, e.kind, ev.encode(e)) for e in events]
-        whole = len(rows) - len(rows) % ROWS_PER_INSERT
+        whole = len(events) - len(events) % ROWS_PER_INSERT
         with self._write() as db:
             for start in range(0, whole, ROWS_PER_INSERT):
-                db.execute(_INSERT_MANY, list(chain.from_iterable(
-                    rows[start:start + ROWS_PER_INSERT])))
-            db.executemany(_INSERT_ONE, rows[whole:])
+                db.execute(_INSERT_MANY, _values(events[start:start + ROWS_PER_INSERT]))
+            db.executemany(_INSERT_ONE, [_values((e,)) for e in events[whole:]])
             db.execute("UPDATE meta SET value = ? WHERE key = 'clock'", (repr(clock),))
         self.meta["clock"] = repr(clock)
 
@@ -219,6 +216,14 @@ class Journal:
             return self._db.execute(sql, args).fetchall()
         except sqlite3.Error as error:
             raise _failure(self.path, error) from None
+
+
+def _values(events: list[ev.Event] | tuple[ev.Event, ...]) -> list[Any]:
+    """Each event's seq, t, kind and payload, one after another: an INSERT's parameters."""
+    values: list[Any] = []
+    for e in events:
+        values += (e.seq, e.t, e.kind, ev.encode(e))
+    return values
 
 
 def _writer_lock(path: str, db: sqlite3.Connection) -> int | None:
