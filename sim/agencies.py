@@ -56,7 +56,7 @@ class AgencyProcesses:
             incident = step.incident or subject
             if not self.state.present(incident):
                 continue  # the contact is gone: nothing left to do about it
-            if isinstance(step, Act):
+            if type(step) is Act:
                 act = partial(self.agency_acts, agency, step.act, incident, force,
                               partial(self._carry_on, agency, steps[n + 1:], subject, force))
                 awaited = (self._grants_awaited.pop((agency, incident), [])
@@ -69,26 +69,33 @@ class AgencyProcesses:
             self._begin(agency, step, incident)
 
     def _begin(self, agency: str, step: Any, incident: str) -> None:
-        """Start a step that runs on its own while the agency goes on with the next."""
-        if isinstance(step, AssumeLead):
-            self.agency_leads(agency, incident)
-        elif isinstance(step, HandOff):
-            self.emit(ev.HandoffRequested(incident=incident, from_=agency, to=step.handoff.to))
-            self.handoff_answered(agency, step.handoff.to, incident)
-        elif isinstance(step, Notify):
-            self.message_in_transit(agency, step.notify, incident, "notification", partial(
-                self.emit, ev.Notified(incident=incident, from_=agency, to=step.notify)))
-        elif isinstance(step, Request):
-            self.emit(ev.ActionRequested(incident=incident, from_=agency, to=step.request.by,
-                                         action=step.request.action))
-            self.request_answered(agency, step.request, incident)
-        elif isinstance(step, Coordinate):
-            granted = self.env.event()
-            self._grants_awaited[(agency, incident)].append(granted)
-            self.emit(ev.CoordinationRequested(
-                incident=incident, agency=agency, with_=step.coordinate.with_,
-                domain=step.coordinate.domain, zone=self.state.incidents[incident].zone))
-            self.coordination_answered(agency, step.coordinate, incident, granted)
+        """Start a step that runs on its own while the agency goes on with the next (looked
+        up by the step's exact type: a failing `isinstance` on a pydantic model is slow)."""
+        _STARTS[type(step)](self, agency, step, incident)
+
+    def _start_lead(self, agency: str, step: AssumeLead, incident: str) -> None:
+        self.agency_leads(agency, incident)
+
+    def _start_handoff(self, agency: str, step: HandOff, incident: str) -> None:
+        self.emit(ev.HandoffRequested(incident=incident, from_=agency, to=step.handoff.to))
+        self.handoff_answered(agency, step.handoff.to, incident)
+
+    def _start_notice(self, agency: str, step: Notify, incident: str) -> None:
+        self.message_in_transit(agency, step.notify, incident, "notification", partial(
+            self.emit, ev.Notified(incident=incident, from_=agency, to=step.notify)))
+
+    def _start_request(self, agency: str, step: Request, incident: str) -> None:
+        self.emit(ev.ActionRequested(incident=incident, from_=agency, to=step.request.by,
+                                     action=step.request.action))
+        self.request_answered(agency, step.request, incident)
+
+    def _start_coordination(self, agency: str, step: Coordinate, incident: str) -> None:
+        granted = self.env.event()
+        self._grants_awaited[(agency, incident)].append(granted)
+        self.emit(ev.CoordinationRequested(
+            incident=incident, agency=agency, with_=step.coordinate.with_,
+            domain=step.coordinate.domain, zone=self.state.incidents[incident].zone))
+        self.coordination_answered(agency, step.coordinate, incident, granted)
 
     # ------------------------------------------------------------------ leading
 
@@ -253,6 +260,11 @@ class AgencyProcesses:
             _on(self._returned[agency], partial(self._when_present, agency, then))
         else:
             then()
+
+
+_STARTS = {AssumeLead: AgencyProcesses._start_lead, HandOff: AgencyProcesses._start_handoff,
+           Notify: AgencyProcesses._start_notice, Request: AgencyProcesses._start_request,
+           Coordinate: AgencyProcesses._start_coordination}
 
 
 def _on(event: simpy.Event, then: Then) -> None:

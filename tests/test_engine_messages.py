@@ -1,9 +1,13 @@
 """Handoffs, notifications, requests and coordination travel over channels, take the time
 they take, and are answered by the receiving agency after its response time."""
 
+import typing
+
 from conftest import having, run, world
 
 from sim import commands as cmd
+from sim.agencies import _STARTS
+from sim.steps import Act, Step
 
 
 def test_handoff_accepted_when_the_receiver_has_jurisdiction_and_capacity():
@@ -91,3 +95,9 @@ def test_coordination_is_granted_after_traffic_ends_and_the_action_waits_for_it(
     [approval] = having(events, "approval_granted")
     assert approval.t == 61.0 or approval.t > 51.0
     assert not having(events, "violation", rule="deconfliction")
+
+
+def test_an_agency_knows_how_to_start_every_kind_of_step():
+    """Steps are started by their exact type; a new kind of step needs a start of its own."""
+    kinds = {typing.get_args(option)[0] for option in typing.get_args(typing.get_args(Step)[0])}
+    assert kinds == set(_STARTS) | {Act}
