@@ -251,8 +251,9 @@ class AgencyProcesses:
     # ------------------------------------------------------------------ waiting
 
     def _after(self, minutes: float, then: Then) -> None:
-        """`then` once `minutes` of sim time have passed: one SimPy timeout, no process."""
-        self.env.timeout(minutes).callbacks.append(lambda _: then())
+        """`then` once `minutes` of sim time have passed: one SimPy timeout, no process (the
+        timeout carries `then` as its value, so no closure is made for it)."""
+        self.env.timeout(minutes, then).callbacks.append(_call_value)
 
     def _when_present(self, agency: str, then: Then) -> None:
         """`then` now, or once a withdrawn agency is back."""
@@ -265,6 +266,10 @@ class AgencyProcesses:
 _STARTS = {AssumeLead: AgencyProcesses._start_lead, HandOff: AgencyProcesses._start_handoff,
            Notify: AgencyProcesses._start_notice, Request: AgencyProcesses._start_request,
            Coordinate: AgencyProcesses._start_coordination}
+
+
+def _call_value(timeout: simpy.Event) -> None:
+    timeout.value()
 
 
 def _on(event: simpy.Event, then: Then) -> None:
