@@ -144,7 +144,8 @@ class AgencyProcesses:
             self.emit(ev.MessageUndeliverable(incident=incident, from_=sender, to=receiver,
                                               message=message))
             return False
-        up = next((c for c in channels if c.between not in self.state.channels_down), None)
+        down = self.state.channels_down
+        up = next((c for c in channels if c.between not in down), None) if down else channels[0]
         if up is not None:
             self._after(draw(up.latency, self.stream(f"channel:{up.label}")), then)
         else:

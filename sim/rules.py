@@ -19,16 +19,16 @@ class World:
     zones: dict[str, Zone]
     actions: dict[str, Action]
     authorities: dict[str, Authority]
-    routes: dict[frozenset[str], tuple[Channel, ...]]
+    routes: dict[tuple[str, str], tuple[Channel, ...]]  # (sender, receiver), either way round
 
     @classmethod
     def of(cls, scenario: Scenario) -> World:
-        routes: dict[frozenset[str], list[Channel]] = {}
+        routes: dict[tuple[str, str], list[Channel]] = {}
         for channel in scenario.channels:
             for a in channel.between:
                 for b in channel.between:
-                    if a < b:
-                        routes.setdefault(frozenset((a, b)), []).append(channel)
+                    if a != b:
+                        routes.setdefault((a, b), []).append(channel)
         return cls(scenario,
                    {a.id: a for a in scenario.agencies}, {z.id: z for z in scenario.zones},
                    {a.id: a for a in scenario.actions}, {a.id: a for a in scenario.authorities},
@@ -42,7 +42,7 @@ class World:
                 and (where.kind in self.authorities[a].in_ or where.id in self.authorities[a].in_)]
 
     def channels_between(self, a: str, b: str) -> tuple[Channel, ...]:
-        return self.routes.get(frozenset((a, b)), ())
+        return self.routes.get((a, b), ())
 
 
 def needs_approval(world: World, agency: str, action: str, zone: str) -> Authority | None:

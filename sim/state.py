@@ -61,7 +61,7 @@ class State:
     violations: list[ev.Violation] = field(default_factory=list)
     notes: list[ev.Note] = field(default_factory=list)
     ratings: dict[str, ev.ObjectiveRated] = field(default_factory=dict)
-    counts: Counter[str] = field(default_factory=Counter)
+    counts: dict[str, int] = field(default_factory=dict)  # events folded, by kind
 
     @classmethod
     def of(cls, events: Iterable[ev.Event], until: float | None = None) -> State:
@@ -78,7 +78,7 @@ class State:
         if event.seq != self.seq + 1:
             raise ValueError(f"event {event.seq} folded after {self.seq}: events are missing")
         self.seq, self.t = event.seq, event.t
-        self.counts[event.kind] += 1
+        self.counts[event.kind] = self.counts.get(event.kind, 0) + 1
         handler = _HANDLERS.get(event.kind)
         if handler:
             handler(self, event)

@@ -96,7 +96,7 @@ async def test_the_log_filter_keeps_only_what_was_picked(tmp_path):
     """`f` then 'violations and lead gaps': the log shows those kinds and nothing else."""
     app = make_console(REFERENCE, str(tmp_path / "f.sqlite"), 7)
     async with app.run_test() as pilot:
-        await step_until(pilot, lambda: app.session.state.counts["lead_gap"] > 0)
+        await step_until(pilot, lambda: app.session.state.counts.get("lead_gap", 0) > 0)
         await pilot.press("n", "n", "f", "down", "enter")
         log = app.query_one(EventLog)
         assert log.filter.label == "violations and lead gaps"
