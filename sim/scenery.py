@@ -1,8 +1,11 @@
-"""What the scenario does, as SimPy processes: the exercise clock, incidents moving along
-their paths, streams of incidents arriving, the MSEL's injects and their effects
-(traffic, channel outages, withdrawals), and decisions opening and closing.
+"""What the scenario does: the exercise clock, incidents moving along their paths, streams
+of incidents arriving, the MSEL's injects and their effects (traffic, channel outages,
+withdrawals), and decisions opening and closing.
 
-A mixin of `Exercise`, like `sim.agencies`."""
+A mixin of `Exercise`, like `sim.agencies`. The few long-lived actors (the clock, a stream,
+an inject waiting, an effect lasting) are SimPy processes; what happens once per incident
+or per decision is a timeout with a callback (`_after`), for the reason `sim.agencies`
+gives."""
 
 from __future__ import annotations
 
