@@ -4,7 +4,7 @@ breaks, and where an incident lacks a lead with jurisdiction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sim.scenario import Action, Agency, Authority, Channel, Scenario, Zone
 from sim.state import IncidentNow, State
@@ -20,6 +20,8 @@ class World:
     actions: dict[str, Action]
     authorities: dict[str, Authority]
     routes: dict[tuple[str, str], tuple[Channel, ...]]  # (sender, receiver), either way round
+    _held: dict[tuple[str, str, str], tuple[Authority, ...]] = field(
+        default_factory=dict, compare=False, repr=False)  # authorities_for, as asked so far
 
     @classmethod
     def of(cls, scenario: Scenario) -> World:
@@ -34,12 +36,17 @@ class World:
                    {a.id: a for a in scenario.actions}, {a.id: a for a in scenario.authorities},
                    {pair: tuple(chs) for pair, chs in routes.items()})
 
-    def authorities_for(self, agency: str, action: str, zone: str) -> list[Authority]:
-        """The authorities the agency holds that allow this action in this zone."""
-        where = self.zones[zone]
-        return [self.authorities[a] for a in self.agencies[agency].authorities
+    def authorities_for(self, agency: str, action: str, zone: str) -> tuple[Authority, ...]:
+        """The authorities the agency holds that allow this action in this zone (remembered:
+        the scenario never changes, and every act asks twice)."""
+        key = (agency, action, zone)
+        if key not in self._held:
+            where = self.zones[zone]
+            self._held[key] = tuple(
+                self.authorities[a] for a in self.agencies[agency].authorities
                 if action in self.authorities[a].allows
-                and (where.kind in self.authorities[a].in_ or where.id in self.authorities[a].in_)]
+                and (where.kind in self.authorities[a].in_ or where.id in self.authorities[a].in_))
+        return self._held[key]
 
     def channels_between(self, a: str, b: str) -> tuple[Channel, ...]:
         return self.routes.get((a, b), ())

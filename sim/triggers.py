@@ -32,6 +32,7 @@ class _Kind:
     key: str | None = None  # the field whose value files the others
     attribute: str = ""  # …as the event's attribute (`from` → `from_`)
     by_value: dict[Any, list[Trigger]] = field(default_factory=lambda: defaultdict(list))
+    merged: dict[Any, list[Trigger]] = field(default_factory=dict)  # anywhere + by_value[v]
 
 
 class Triggers:
@@ -53,6 +54,7 @@ class Triggers:
         rest = {k: v for k, v in event_filter.items()
                 if k != "event" and not (filed and k == kind.key)}
         trigger = Trigger(self._added, event_filter, then, rest)
+        kind.merged.clear()
         if filed:
             wanted = event_filter[kind.key]
             for value in wanted if isinstance(wanted, tuple | list) else (wanted,):
@@ -72,11 +74,11 @@ class Triggers:
             if isinstance(have, tuple):  # several values: a trigger may be filed under two
                 filed = list(dict.fromkeys(t for value in have
                                            for t in kind.by_value.get(value, ())))
-            else:
-                filed = kind.by_value.get(have)
-            if filed:
-                candidates = (sorted(candidates + filed, key=_order)
-                              if candidates or isinstance(have, tuple) else filed)
+                candidates = sorted(candidates + filed, key=_order)
+            elif have in kind.by_value:
+                if have not in kind.merged:
+                    kind.merged[have] = sorted(candidates + kind.by_value[have], key=_order)
+                candidates = kind.merged[have]
         for trigger in tuple(candidates):  # a trigger may add others as it runs
             if trigger.live and (not trigger.rest or ev.matches_fields(event, trigger.rest)):
                 trigger.then(event)

@@ -52,3 +52,14 @@ def test_a_trigger_that_is_no_longer_live_stays_silent():
     once.live = False
     triggers.fire(ENTERED)
     assert seen == [ENTERED]
+
+
+def test_a_trigger_added_later_fires_at_the_next_event_in_its_place():
+    """The order of triggers met by a value is remembered, and forgotten when one is added."""
+    triggers, seen = Triggers(), []
+    triggers.add({"event": "zone_entered"}, lambda e: seen.append("anywhere"))
+    triggers.add({"event": "zone_entered", "zone": "z2"}, lambda e: seen.append("z2 first"))
+    triggers.fire(ENTERED)
+    triggers.add({"event": "zone_entered", "zone": "z2"}, lambda e: seen.append("z2 second"))
+    triggers.fire(ENTERED)
+    assert seen == ["anywhere", "z2 first", "anywhere", "z2 first", "z2 second"]
