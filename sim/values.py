@@ -79,8 +79,11 @@ PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValida
 # --------------------------------------------------------------------------- ids and base
 
 
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
 def _id(value: Any) -> Any:
-    if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", value):
+    if isinstance(value, str) and not _ID.fullmatch(value):
         raise PydanticCustomError(
             "id", "'{value}' is not a usable id — use letters, digits, '-', '_' and '.'",
             {"value": value})
