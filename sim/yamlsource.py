@@ -23,6 +23,16 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 
     yaml_implicit_resolvers: dict = {}
 
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        """The default tag of a node without one — all the resolver would find with no
+        implicit or path resolvers, without its search for each of a file's scalars."""
+        return _DEFAULT_TAGS[kind]
+
+
+_DEFAULT_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str",
+                 yaml.SequenceNode: "tag:yaml.org,2002:seq",
+                 yaml.MappingNode: "tag:yaml.org,2002:map"}
+
 
 # Plain scalars are resolved by the YAML 1.2 core schema, not YAML 1.1's.
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
