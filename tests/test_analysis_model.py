@@ -186,3 +186,20 @@ def test_unknown_variant_is_named():
     """Asking for a variant the file does not have lists the ones it has."""
     with pytest.raises(ScenarioError, match="unknown variant 'delegate' — did you mean"):
         load_scenario_text(WORLD + VARIANTS, "story.yaml", "delegate")
+
+
+def test_steps_that_take_no_time_happen_in_the_order_written():
+    """`[assume_lead, {act: observe}, {notify: sheriff}]`: the lead, then the act, in one
+    instant; the notice follows over the channel."""
+    text = world("""
+        orders:
+          - id: lead-then-watch
+            agency: bp
+            when: {event: zone_entered, zone: strip}
+            do: [assume_lead, {act: observe}, {notify: sheriff}]
+        """)
+    events = run(text)
+    lead, = having(events, "lead_assigned", agency="bp")
+    act, = having(events, "action_taken", agency="bp", action="observe")
+    notice, = having(events, "notified", from_="bp", to="sheriff")
+    assert lead.t == act.t and lead.seq < act.seq < notice.seq and notice.t > act.t
