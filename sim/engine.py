@@ -1,8 +1,9 @@
 """`Exercise`: a scenario running on a SimPy environment — commands in, events out.
 
 Activities are named after what an actor does (`incident_moves`, `agency_carries_out`,
-`message_in_transit`, …): SimPy processes for the scenario's long-lived actors, chains of
-event callbacks for agencies' many short steps (`sim.agencies` says why). Every fact goes through
+`message_in_transit`, …): SimPy processes for the few long-lived actors (the clock, a
+stream), timeouts with callbacks for what happens thousands of times (incidents' moves,
+decisions, agencies' steps; `sim.agencies` says why). Every fact goes through
 `emit`, which numbers it, folds it into `State` and queues it for the journal. A person's
 command enters through `submit` only, takes effect at the current clock, and is on disk
 before `submit` returns.
