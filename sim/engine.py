@@ -175,13 +175,14 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self.state.apply(event)
         self._unwritten.append(event)
         self._fresh.append(event)
-        if event.kind in self._pause_on:
+        kind = event.kind
+        if kind in self._pause_on:
             self._pausing = True
-        if event.kind in self._triggers.kinds:
+        if kind in self._triggers.kinds:
             self._triggers.fire(event)
-        if event.kind in GAP_MAY_CHANGE_FOR_INCIDENT:
+        if kind in GAP_MAY_CHANGE_FOR_INCIDENT:
             self._reconcile_gap(event.incident)
-        elif event.kind in GAP_MAY_CHANGE_FOR_AGENCY:
+        elif kind in GAP_MAY_CHANGE_FOR_AGENCY:
             for incident in self.state.leading(event.agency):
                 self._reconcile_gap(incident)
         return event

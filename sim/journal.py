@@ -221,8 +221,9 @@ class Journal:
 def _values(events: list[ev.Event] | tuple[ev.Event, ...]) -> list[Any]:
     """Each event's seq, t, kind and payload, one after another: an INSERT's parameters."""
     values: list[Any] = []
+    encode = ev.encode
     for e in events:
-        values += (e.seq, e.t, e.kind, ev.encode(e))
+        values += (e.seq, e.t, e.kind, encode(e))
     return values
 
 

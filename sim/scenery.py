@@ -40,9 +40,10 @@ class ScenarioProcesses:
         zone = path[n][0]
         self.emit(ev.ZoneEntered(incident=incident, zone=zone))
         if n == 0:
-            by = next((a for a in detectors if a not in self.state.withdrawn), None)
-            if by is not None:
-                self.emit(ev.Detected(incident=incident, by=by, zone=zone))
+            for by in detectors:  # the first that is there
+                if by not in self.state.withdrawn:
+                    self.emit(ev.Detected(incident=incident, by=by, zone=zone))
+                    break
         if n + 1 < len(path):
             self._after(path[n + 1][1] - self.env.now,
                         partial(self._incident_enters, incident, path, n + 1, leaves, detectors))

@@ -78,8 +78,9 @@ class State:
         if event.seq != self.seq + 1:
             raise ValueError(f"event {event.seq} folded after {self.seq}: events are missing")
         self.seq, self.t = event.seq, event.t
-        self.counts[event.kind] = self.counts.get(event.kind, 0) + 1
-        handler = _HANDLERS.get(event.kind)
+        kind = event.kind
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        handler = _HANDLERS.get(kind)
         if handler:
             handler(self, event)
 
