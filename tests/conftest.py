@@ -51,6 +51,21 @@ incidents:
 """
 
 
+# D-1 opens at 6m for bp: lead and watch c1 (the default) or act across the line.
+DECISION_AT_THE_LINE = """
+decisions:
+  - id: D-1
+    at: 6m
+    cell: bp
+    prompt: The contact hovers over the partner's side.
+    options:
+      - {id: watch, text: Lead and watch., do: [{assume_lead: c1}]}
+      - {id: act-across, text: Act across the line., do: [{act: disrupt, incident: c1}]}
+    default: watch
+    deadline: 5m
+"""
+
+
 def world(*sections: str, replace: dict[str, str] | None = None) -> str:
     """The mini world's YAML with some text replaced and more sections appended."""
     text = WORLD

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from cli_support import refusal, tabletop
-from conftest import world
+from conftest import DECISION_AT_THE_LINE, world
 from typer.testing import CliRunner
 
 from sim import commands as cmd
@@ -18,17 +18,7 @@ from sim.journal import Journal, canonical_lines
 from sim.loader import load_scenario_text
 
 # c1 enters the town at 40m, c2 at 45m; D-1 opens at 6m, D-2 once per incident in the town.
-TEXT = world("""
-decisions:
-  - id: D-1
-    at: 6m
-    cell: bp
-    prompt: The contact hovers over the partner's side.
-    options:
-      - {id: watch, text: Lead and watch., do: [{assume_lead: c1}]}
-      - {id: act-across, text: Act across the line., do: [{act: disrupt, incident: c1}]}
-    default: watch
-    deadline: 5m
+TEXT = world(DECISION_AT_THE_LINE + """\
   - id: D-2
     when: {event: zone_entered, zone: town}
     cell: bp

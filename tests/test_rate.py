@@ -4,7 +4,7 @@ journaled with who and why; overriding the proposal needs a reason."""
 import sqlite3
 
 from cli_support import refusal, tabletop
-from conftest import run, world
+from conftest import DECISION_AT_THE_LINE, run, world
 from typer.testing import CliRunner
 
 from sim import commands as cmd
@@ -13,18 +13,7 @@ from sim.loader import load_scenario_text
 from sim.rating import proposals
 
 # D-1 opens at 6m for bp: leading (bp leads from 8m) or acting across the line.
-DECISION = """
-decisions:
-  - id: D-1
-    at: 6m
-    cell: bp
-    prompt: The contact hovers over the partner's side.
-    options:
-      - {id: watch, text: Lead and watch., do: [{assume_lead: c1}]}
-      - {id: act-across, text: Act across the line., do: [{act: disrupt, incident: c1}]}
-    default: watch
-    deadline: 5m
-"""
+DECISION = DECISION_AT_THE_LINE
 
 
 def scenario(objectives: str):
