@@ -20,7 +20,6 @@ import simpy
 
 from sim import events as ev
 from sim import rules
-from sim.randomness import draw
 from sim.steps import Act, AssumeLead, Coordinate, HandOff, Notify, Request
 
 Process = Generator[simpy.Event, Any, Any]
@@ -147,7 +146,7 @@ class AgencyProcesses:
         down = self.state.channels_down
         up = next((c for c in channels if c.between not in down), None) if down else channels[0]
         if up is not None:
-            self._after(draw(up.latency, self.stream(f"channel:{up.label}")), then)
+            self._after(self._carrying[id(up)](), then)
         else:
             _on(self.env.any_of([self._channel_up[c.between] for c in channels]), partial(
                 self.message_in_transit, sender, receiver, incident, message, then))
@@ -158,8 +157,7 @@ class AgencyProcesses:
         if agency in self.state.withdrawn:
             _on(self._returned[agency], partial(self.agency_responds, agency, then))
             return
-        self._after(draw(self.world.agencies[agency].respond, self.stream(f"agency:{agency}")),
-                    partial(self._when_present, agency, then))
+        self._after(self._responding[agency](), partial(self._when_present, agency, then))
 
     def handoff_answered(self, sender: str, receiver: str, incident: str) -> None:
         self.message_in_transit(sender, receiver, incident, "handoff", partial(
@@ -234,8 +232,7 @@ class AgencyProcesses:
             then()
 
         self._when_present(authority.approval.by, lambda: self._after(
-            draw(authority.approval.latency, self.stream(f"approval:{authority.id}")),
-            approved))
+            self._approving[authority.id](), approved))
 
     def _act_now(self, agency: str, action: str, incident: str, zone: str,
                  approved: bool) -> None:

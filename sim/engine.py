@@ -31,6 +31,7 @@ from sim import commands as cmd
 from sim import events as ev
 from sim import rules
 from sim.agencies import AgencyProcesses, LeadSlots
+from sim.randomness import Samplers
 from sim.refusals import refusal
 from sim.scenario import Decision, Order, Scenario
 from sim.scenery import ScenarioProcesses
@@ -83,6 +84,13 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self._last_write = time.monotonic()
         self._fresh: list[ev.Event] = []
         self._streams: dict[str, random.Random] = {}
+        self._responding = Samplers(self.stream, lambda agency: (
+            f"agency:{agency}", self.world.agencies[agency].respond))
+        self._approving = Samplers(self.stream, lambda authority: (
+            f"approval:{authority}", self.world.authorities[authority].approval.latency))
+        channels = {id(c): c for c in scenario.channels}  # by identity: two may share a label
+        self._carrying = Samplers(self.stream, lambda key: (
+            f"channel:{channels[key].label}", channels[key].latency))
         self._undecided: dict[str, tuple[Decision, str | None]] = {}  # open, by instance
         self._opened: set[str] = set()
         self._pause_on: frozenset[str] = frozenset()

@@ -10,6 +10,9 @@ import functools
 import hashlib
 import math
 import random
+from collections.abc import Callable, Hashable
+from functools import partial
+from itertools import repeat
 from typing import Any
 
 from sim.values import Lognormal, Triangular
@@ -23,16 +26,50 @@ def lognormal_parameters(median: float, p90: float) -> tuple[float, float]:
     return math.log(median), (math.log(p90) - math.log(median)) / Z90
 
 
-def draw(latency: Any, rng: random.Random) -> float:
-    """One sample of a latency: fixed minutes, lognormal through (median, p90), or triangular.
-    (Dispatch on the exact type: `isinstance` on a pydantic model costs more than the draw.)"""
+def sampler(latency: Any, rng: random.Random) -> Callable[[], float]:
+    """A latency's draws from one stream, bound once: fixed minutes, lognormal through
+    (median, p90), or triangular. A year draws some 10^5 latencies, and looking up the
+    form and its stream at every draw cost more than the draw itself. (Dispatch on the exact
+    type: `isinstance` on a pydantic model is slow.)"""
     kind = type(latency)
     if kind is Lognormal:
         mu, sigma = lognormal_parameters(latency.median, latency.p90)
-        return rng.lognormvariate(mu, sigma) if sigma else latency.median
+        if sigma:
+            return partial(_lognormal, rng.random, mu, sigma)
+        return repeat(latency.median).__next__
     if kind is Triangular:
-        return rng.triangular(latency.min, latency.max, latency.mode)
-    return float(latency)
+        return partial(rng.triangular, latency.min, latency.max, latency.mode)
+    return repeat(float(latency)).__next__
+
+
+NORMAL_MAGIC = 4 * math.exp(-0.5) / math.sqrt(2.0)
+
+
+def _lognormal(uniform: Callable[[], float], mu: float, sigma: float) -> float:
+    """`random.lognormvariate(mu, sigma)`, the same numbers from the same stream (Kinderman
+    and Monahan's ratio method, as CPython draws it) without its two layers of calls. Owning
+    the method also keeps a seed's draws the same whatever Python runs it."""
+    while True:
+        u1 = uniform()
+        u2 = 1.0 - uniform()
+        z = NORMAL_MAGIC * (u1 - 0.5) / u2
+        if z * z / 4.0 <= -math.log(u2):
+            return math.exp(mu + z * sigma)
+
+
+class Samplers(dict):
+    """Samplers of one kind of entity by key, each bound on first use to its entity's stream:
+    `bind(key)` names the stream and the latency."""
+
+    def __init__(self, stream: Callable[[str], random.Random],
+                 bind: Callable[[Hashable], tuple[str, Any]]):
+        super().__init__()
+        self.stream, self.bind = stream, bind
+
+    def __missing__(self, key: Hashable) -> Callable[[], float]:
+        entity, latency = self.bind(key)
+        made = self[key] = sampler(latency, self.stream(entity))
+        return made
 
 
 def fixed_uniform(*names: object) -> float:

@@ -14,7 +14,7 @@ from itertools import accumulate
 
 from sim import events as ev
 from sim.agencies import Process
-from sim.randomness import draw
+from sim.randomness import sampler
 from sim.scenario import Decision, Inject, Stream
 from sim.state import instance_key
 from sim.steps import ChannelDown, Traffic, Withdraw
@@ -59,18 +59,21 @@ class ScenarioProcesses:
         rng = self.stream(f"stream:{stream.id}")
         until = self.end_time if stream.until is None else stream.until
         cumulative = list(accumulate(route.weight for route in stream.routes))
+        every = sampler(stream.every, rng)
+        routes = [[(stop.zone, sampler(stop.dwell, rng)) for stop in route.path]
+                  for route in stream.routes]
         at, count = stream.start, 0
         while stream.limit is None or count < stream.limit:
-            at += draw(stream.every, rng)
+            at += every()
             if at > until:
                 return
             yield self.env.timeout(at - self.env.now)
             count += 1
-            route = rng.choices(stream.routes, cum_weights=cumulative)[0]
+            route = rng.choices(routes, cum_weights=cumulative)[0]
             path, t = [], at
-            for stop in route.path:
-                path.append((stop.zone, t))
-                t += draw(stop.dwell, rng)
+            for zone, dwell in route:
+                path.append((zone, t))
+                t += dwell()
             self.incident_moves(f"{stream.id}-{count}", tuple(path), t, stream.detectors)
 
     def inject_waits(self, inject: Inject, delay: float) -> Process:
