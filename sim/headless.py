@@ -14,7 +14,7 @@ from typing import Any
 from sim import commands as cmd
 from sim import events as ev
 from sim.engine import Exercise, collector_paused
-from sim.randomness import fixed_uniform
+from sim.randomness import fixed_uniforms
 from sim.references import unknown
 from sim.scenario import Scenario
 from sim.state import instance_key
@@ -44,16 +44,17 @@ def policy_for(scenario: Scenario, seed: int, choices: dict[str, str] | None = N
     top. A weighted pick draws from its own stream per decision instance, so it does not
     depend on what else happened, nor on whether the run was resumed."""
     table: dict[str, str | dict[str, float]] = {**scenario.policy, **(choices or {})}
-    cumulative = {decision: list(accumulate(choice.values()))
-                  for decision, choice in table.items() if isinstance(choice, dict)}
+    weighted = {decision: (list(choice), list(accumulate(choice.values())))
+                for decision, choice in table.items() if isinstance(choice, dict)}
+    uniform = fixed_uniforms(seed, "policy")
 
     def choose(opened: ev.DecisionOpened) -> str | None:
         choice = table.get(opened.decision)
         if choice is None or isinstance(choice, str):
             return choice
-        weights = cumulative[opened.decision]
-        u = fixed_uniform(seed, "policy", instance_key(opened.decision, opened.incident))
-        return list(choice)[bisect(weights, u * weights[-1])]
+        options, weights = weighted[opened.decision]
+        u = uniform(instance_key(opened.decision, opened.incident))
+        return options[bisect(weights, u * weights[-1])]
 
     return choose
 

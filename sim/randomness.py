@@ -72,9 +72,16 @@ class Samplers(dict):
         return made
 
 
-def fixed_uniform(*names: object) -> float:
-    """A uniform number in [0, 1) fixed by names alone — for a draw that must not depend on
-    anything else that happened (a policy's pick at one decision instance). One hash, not
-    a seeded stream: seeding a `Random` from a string costs more than the pick itself."""
-    digest = hashlib.blake2b(":".join(map(str, names)).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2.0 ** 64
+def fixed_uniforms(*names: object) -> Callable[[str], float]:
+    """Uniform numbers in [0, 1) fixed by names alone — `uniform(last)` depends on `names`
+    and `last` and on nothing else that happened (a policy's pick at one decision instance).
+    One hash each, not a seeded stream (seeding a `Random` costs more than the pick), its
+    common start hashed once."""
+    start = hashlib.blake2b(("".join(f"{name}:" for name in names)).encode(), digest_size=8)
+
+    def uniform(last: str) -> float:
+        digest = start.copy()
+        digest.update(last.encode())
+        return int.from_bytes(digest.digest(), "big") / 2.0 ** 64
+
+    return uniform

@@ -5,7 +5,7 @@ import math
 import random
 import statistics
 
-from sim.randomness import Samplers, sampler
+from sim.randomness import Samplers, fixed_uniforms, sampler
 from sim.values import Lognormal, Triangular
 
 
@@ -47,3 +47,14 @@ def test_samplers_bind_each_entity_once_to_its_own_stream():
     assert samplers["b"]() == 4.0 and set(streams) == {"agency:a", "agency:b"}
     fresh = random.Random("agency:a")
     assert first == sampler(latencies["a"], fresh)()
+
+
+def test_fixed_uniforms_depend_on_their_names_alone():
+    """A policy's pick at a decision instance is the same whatever else happened, and
+    another seed picks afresh."""
+    seven, again, eight = (fixed_uniforms(seed, "policy") for seed in (7, 7, 8))
+    keys = [f"D-1@contacts-{n}" for n in range(2000)]
+    picks = [seven(k) for k in keys]
+    assert picks == [again(k) for k in reversed(keys)][::-1]
+    assert picks != [eight(k) for k in keys]
+    assert all(0.0 <= u < 1.0 for u in picks) and abs(statistics.fmean(picks) - 0.5) < 0.03
