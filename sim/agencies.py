@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL
 
 from sim import events as ev
 from sim import rules
@@ -253,6 +254,10 @@ class AgencyProcesses:
         timeout carries `then` as its value, so no closure is made for it)."""
         self.env.timeout(minutes, then).callbacks.append(_call_value)
 
+    def _at_end_of_instant(self, then: Then) -> None:
+        """`then` once everything else due now has happened, and before anything later."""
+        _Late(self.env, then)
+
     def _when_present(self, agency: str, then: Then) -> None:
         """`then` now, or once a withdrawn agency is back."""
         if agency in self.state.withdrawn:
@@ -264,6 +269,17 @@ class AgencyProcesses:
 _STARTS = {AssumeLead: AgencyProcesses._start_lead, HandOff: AgencyProcesses._start_handoff,
            Notify: AgencyProcesses._start_notice, Request: AgencyProcesses._start_request,
            Coordinate: AgencyProcesses._start_coordination}
+
+
+class _Late(simpy.Event):
+    """An event due now that SimPy runs after every normal event due now (it orders the
+    events of one instant by priority, then by when they were scheduled)."""
+
+    def __init__(self, env: simpy.Environment, then: Then):
+        super().__init__(env)
+        self._ok, self._value = True, then  # triggered as it is made, as SimPy's Timeout is
+        self.callbacks.append(_call_value)
+        env.schedule(self, NORMAL + 1)
 
 
 def _call_value(timeout: simpy.Event) -> None:

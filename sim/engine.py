@@ -93,8 +93,8 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
             f"channel:{channels[key].label}", channels[key].latency))
         self._undecided: dict[str, tuple[Decision, str | None]] = {}  # open, by instance
         self._opened: set[str] = set()
-        self._pause_on: frozenset[str] = frozenset()
-        self._pausing = False
+        # while `play_out` runs: the option a policy takes at each decision as it opens
+        self.policy: Callable[[ev.DecisionOpened], str | None] | None = None
         self._lead_slot: dict[str, str] = {}  # incident → the agency whose slot leads it
         self._leading = {a.id: LeadSlots(a.capacity) for a in scenario.agencies}
         self._returned: dict[str, simpy.Event] = {}
@@ -120,24 +120,21 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
     def end_time(self) -> float:
         return self.scenario.clock.duration
 
-    def advance_to(self, t: float, budget: int | None = None,
-                   pause_on: frozenset[str] = frozenset()) -> list[ev.Event]:
+    def advance_to(self, t: float, budget: int | None = None) -> list[ev.Event]:
         """Process every engine event at or before `t` and return the new facts — stopping
-        early after about `budget` steps, or once an event of a kind in `pause_on` has
-        happened, but always finishing the current instant. Afterwards everything up to
-        `self.clock` has happened, so a command submitted now is replayable exactly."""
+        early after about `budget` steps, but always finishing the current instant.
+        Afterwards everything up to `self.clock` has happened, so a command submitted now is
+        replayable exactly. (`steps` counts as it goes: a policy's answer, journaled during a
+        step, is replayed after the steps before it.)"""
         env, state = self.env, self.state
-        self._pause_on, self._pausing = pause_on, False
-        taken = 0
+        stop = math.inf if budget is None else self.steps + budget
         with collector_paused():
             while not state.ended:
                 at = env.peek()
-                if at > t or ((self._pausing or budget is not None and taken >= budget)
-                              and at > env.now):
+                if at > t or (self.steps >= stop and at > env.now):
                     break
                 env.step()
-                taken += 1
-            self.steps += taken
+                self.steps += 1
             reached_t = not state.ended and env.peek() > t
             self.clock = max(self.clock, min(t, self.end_time) if reached_t else env.now)
             return self._flush()
@@ -154,10 +151,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
     def submit(self, command: Any) -> Accepted | Refused:
         """Take a person's command at the current clock. Refuse only the impossible; journal
         the rest before anything happens, then carry it out."""
-        reason = refusal(self.world, self.state, command)
-        if self.journal is not None:
-            self.flush()
-            self.journal.record_command(self.clock, self.steps, command, reason)
+        reason = self._journaled(command)
         if reason:
             return Refused(reason)
         self.commands += 1
@@ -166,6 +160,28 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
             return Accepted(self.commands, self.clock, self._flush())
         self._after(self.clock - self.env.now, partial(self.command_takes_effect, command))
         return Accepted(self.commands, self.clock, self.advance_to(self.clock))
+
+    def policy_answers(self, opened: ev.DecisionOpened, option: str) -> None:
+        """The policy's option takes effect at the end of the instant the decision opened in
+        (all else due then has happened), where a player at the console would take it, and
+        is journaled as a player's choice: the run replays without the policy. Within the
+        step, not between steps, since pausing the run at each of 10^4 decisions of a year
+        cost a twentieth of it."""
+        self.clock = self.env.now  # the instant is done but for the policy's answers
+        command = cmd.Decide(decision=opened.decision, option=option,
+                             incident=opened.incident, by="policy")
+        if self._journaled(command) is None:
+            self.commands += 1
+            self.command_takes_effect(command)
+
+    def _journaled(self, command: Any) -> str | None:
+        """Check a command and journal it, with the events before it, before anything
+        happens: the reason it is refused, or None."""
+        reason = refusal(self.world, self.state, command)
+        if self.journal is not None:
+            self.flush()
+            self.journal.record_command(self.clock, self.steps, command, reason)
+        return reason
 
     def stream(self, entity: str) -> random.Random:
         """The random stream of one entity: a choice elsewhere never shifts its draws."""
@@ -184,8 +200,6 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self._unwritten.append(event)
         self._fresh.append(event)
         kind = event.kind
-        if kind in self._pause_on:
-            self._pausing = True
         if kind in self._triggers.kinds:
             self._triggers.fire(event)
         if kind in GAP_MAY_CHANGE_FOR_INCIDENT:

@@ -9,7 +9,6 @@ import math
 from bisect import bisect
 from collections.abc import Callable
 from itertools import accumulate
-from typing import Any
 
 from sim import commands as cmd
 from sim import events as ev
@@ -20,7 +19,6 @@ from sim.scenario import Scenario
 from sim.state import instance_key
 
 Policy = Callable[[ev.DecisionOpened], str | None]
-DECISIONS = frozenset({"decision_opened"})
 
 
 def choice_problem(scenario: Scenario, decision_id: str, option: str) -> str | None:
@@ -61,27 +59,23 @@ def policy_for(scenario: Scenario, seed: int, choices: dict[str, str] | None = N
 
 def play_out(exercise: Exercise, policy: Policy | None = None,
              until: float = math.inf) -> list[ev.Event]:
-    """Run to `until` (or the end), pausing at each instant where a decision opens so the
-    policy can take it then, as a player would. Returns the new events."""
+    """Run to `until` (or the end), the policy taking each decision at the end of the
+    instant it opens in, as a player would (`Exercise.policy_answers`). Returns the new
+    events."""
     with collector_paused():  # a run makes no reference cycles: see `collector_paused`
-        produced: list[ev.Event] = []
-        pending: list[Any] = list(exercise.state.open_decisions.values())
-        while True:
-            while pending:  # a decision taken now may open another one at the same instant
-                opened = pending.pop(0)
+        exercise.policy = policy
+        try:
+            produced: list[ev.Event] = []
+            for opened in list(exercise.state.open_decisions.values()):  # open on resuming
                 option = policy(opened) if policy else None
                 if option is not None:
-                    result = exercise.submit(cmd.Decide(decision=opened.decision, option=option,
-                                                        incident=opened.incident, by="policy"))
-                    answered = getattr(result, "events", [])
-                    produced += answered
-                    pending += [e for e in answered if isinstance(e, ev.DecisionOpened)]
-            if exercise.state.ended or exercise.clock >= until:
-                break
-            fresh = exercise.advance_to(until, pause_on=DECISIONS if policy else frozenset())
-            produced += fresh
-            pending = [e for e in fresh if isinstance(e, ev.DecisionOpened)]
-            if not pending and (exercise.state.ended or exercise.clock >= until):
-                break
+                    result = exercise.submit(cmd.Decide(
+                        decision=opened.decision, option=option, incident=opened.incident,
+                        by="policy"))
+                    produced += getattr(result, "events", [])
+            if not exercise.state.ended:
+                produced += exercise.advance_to(until)
+        finally:
+            exercise.policy = None
     exercise.flush()
     return produced

@@ -88,11 +88,15 @@ class ScenarioProcesses:
 
     def _decision_open(self, decision: Decision, subject: str | None) -> None:
         key = instance_key(decision.id, subject)
-        self.emit(ev.DecisionOpened(decision=decision.id, cell=decision.cell, incident=subject,
-                                    deadline=self.env.now + decision.deadline))
+        opened = self.emit(ev.DecisionOpened(decision=decision.id, cell=decision.cell,
+                                             incident=subject,
+                                             deadline=self.env.now + decision.deadline))
         self._undecided[key] = (decision, subject)
         self._after(decision.deadline, partial(self.decision_made, key, decision.default,
                                                "default"))
+        option = self.policy(opened) if self.policy else None  # it depends on the instance alone
+        if option is not None:
+            self._at_end_of_instant(partial(self.policy_answers, opened, option))
 
     def decision_made(self, key: str, option: str, by: str) -> None:
         """Close an open decision with an option (the first to come: a choice or the

@@ -5,10 +5,13 @@ import pytest
 from conftest import WORLD, having, run, world
 
 from sim import commands as cmd
+from sim import events as ev
 from sim.engine import Exercise
 from sim.errors import ScenarioError
 from sim.headless import play_out, policy_for
+from sim.journal import Journal
 from sim.loader import load_scenario_text
+from sim.session import replay
 
 STREAM = """
 streams:
@@ -203,3 +206,48 @@ def test_steps_that_take_no_time_happen_in_the_order_written():
     act, = having(events, "action_taken", agency="bp", action="observe")
     notice, = having(events, "notified", from_="bp", to="sheriff")
     assert lead.t == act.t and lead.seq < act.seq < notice.seq and notice.t > act.t
+
+
+def test_policy_answers_at_the_end_of_the_instant_and_its_journal_replays_without_it(tmp_path):
+    """c1 is detected at 5m, opening D-1; the MSEL's inject due at 5m is delivered before the
+    policy takes D-1, and D-2 (opened by that choice, at the same instant) is taken after it.
+    Both answers are journaled as the policy's commands, and the journal replays to the same
+    events with no policy at all."""
+    text = world("""
+        injects:
+          - {id: M-1, at: 5m, to: bp, text: A light over the river.}
+        decisions:
+          - id: D-1
+            when: {event: detected}
+            cell: tf
+            prompt: A contact.
+            options: [{id: watch, text: Watch.}, {id: lead, text: Lead., do: [assume_lead]}]
+            default: watch
+            deadline: 5m
+          - id: D-2
+            when: {event: decision_made, decision: D-1}
+            cell: tf
+            prompt: Tell the partner?
+            options: [{id: wait, text: Wait.}, {id: tell, text: Tell., do: [{notify: bp}]}]
+            default: wait
+            deadline: 5m
+        policy: {D-1: lead, D-2: tell}
+        """)
+    scenario = load_scenario_text(text, "story.yaml")
+    path = str(tmp_path / "run.sqlite")
+    events = play_out(Exercise(scenario, 1, Journal.create(path, text, 1)),
+                      policy_for(scenario, 1))
+    at_five = [(e.kind, getattr(e, "decision", None)) for e in events if e.t == 5.0]
+    assert at_five.index(("inject_delivered", None)) < at_five.index(("decision_made", "D-1"))
+    assert at_five[-3:] == [("decision_made", "D-1"), ("decision_opened", "D-2"),
+                            ("decision_made", "D-2")]
+    assert having(events, "lead_assigned", incident="c1", agency="tf")[0].t == 8.0  # respond 3m
+    journal = Journal.open(path, readonly=True)
+    records = journal.commands()
+    assert [(r.t, r.command.decision, r.command.option, r.command.by) for r in records] == [
+        (5.0, "D-1", "lead", "policy"), (5.0, "D-2", "tell", "policy")]
+    replayed: list = []
+    exercise = replay(scenario, 1, records, replayed)
+    replayed += exercise.run()
+    assert [ev.encode(e) for e in replayed] == [ev.encode(e) for e in journal.events()]
+    journal.close()
