@@ -9,6 +9,7 @@ gives."""
 
 from __future__ import annotations
 
+from bisect import bisect
 from functools import partial
 from itertools import accumulate
 
@@ -59,6 +60,7 @@ class ScenarioProcesses:
         rng = self.stream(f"stream:{stream.id}")
         until = self.end_time if stream.until is None else stream.until
         cumulative = list(accumulate(route.weight for route in stream.routes))
+        total, last = cumulative[-1] + 0.0, len(cumulative) - 1
         every = sampler(stream.every, rng)
         routes = [[(stop.zone, sampler(stop.dwell, rng)) for stop in route.path]
                   for route in stream.routes]
@@ -69,7 +71,7 @@ class ScenarioProcesses:
                 return
             yield self.env.timeout(at - self.env.now)
             count += 1
-            route = rng.choices(routes, cum_weights=cumulative)[0]
+            route = routes[bisect(cumulative, rng.random() * total, 0, last)]  # as rng.choices
             path, t = [], at
             for zone, dwell in route:
                 path.append((zone, t))
