@@ -326,6 +326,10 @@ def _payload_function(names: dict[str, str]) -> Callable[[Event], dict[str, Any]
     return eval(f"lambda e: {{{body}}}")  # only our own field names go into the source
 
 
+_SEVERAL: dict[str, frozenset[str]] = {  # the attributes that hold several values
+    kind: frozenset(f.name for f in fields(cls) if str(f.type).startswith("tuple"))
+    for kind, cls in EVENT_TYPES.items()
+}
 _PAYLOAD: dict[str, Callable[[Event], dict[str, Any]]] = {
     kind: _payload_function(names) for kind, names in _PY_NAMES.items()
 }
@@ -368,6 +372,19 @@ def decode(seq: int, t: float, kind: str, payload: str) -> Event:
 def matches(event: Event, event_filter: dict[str, Any]) -> bool:
     """Does the event satisfy a filter such as `{event: zone_entered, zone: [a, b]}`?"""
     return event.kind == event_filter["event"] and matches_fields(event, event_filter)
+
+
+def fields_test(kind: str, wanted: dict[str, Any]) -> Callable[[Event], bool]:
+    """`matches_fields` compiled for the events of one kind: `lambda e: e.by in o0 and …`,
+    each filter value a set. Generated like the payloads: a year tests ~10^5 events against
+    standing orders' filters, and the general loop cost more than the orders' work."""
+    clauses, values = [], {}
+    for n, (key, options) in enumerate((k, v) for k, v in wanted.items() if k != "event"):
+        attribute = _PY_NAMES[kind][key]
+        values[f"o{n}"] = frozenset(options if isinstance(options, tuple | list) else (options,))
+        clauses.append(f"not o{n}.isdisjoint(e.{attribute})" if attribute in _SEVERAL[kind]
+                       else f"e.{attribute} in o{n}")
+    return eval(f"lambda e: {' and '.join(clauses) or 'True'}", values)  # our own names only
 
 
 def matches_fields(event: Event, wanted: dict[str, Any]) -> bool:

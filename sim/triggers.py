@@ -22,7 +22,7 @@ class Trigger:
     order: int
     event_filter: dict[str, Any]
     then: Callable[[ev.Event], Any]
-    rest: dict[str, Any]  # the part of the filter its place in the index does not settle
+    rest: Callable[[ev.Event], bool] | None  # tests what its place in the index does not settle
     live: bool = True
 
 
@@ -53,7 +53,8 @@ class Triggers:
         filed = kind.key in event_filter
         rest = {k: v for k, v in event_filter.items()
                 if k != "event" and not (filed and k == kind.key)}
-        trigger = Trigger(self._added, event_filter, then, rest)
+        test = ev.fields_test(event_filter["event"], rest) if rest else None
+        trigger = Trigger(self._added, event_filter, then, test)
         kind.merged.clear()
         if filed:
             wanted = event_filter[kind.key]
@@ -80,7 +81,7 @@ class Triggers:
                     kind.merged[have] = sorted(candidates + kind.by_value[have], key=_order)
                 candidates = kind.merged[have]
         for trigger in tuple(candidates):  # a trigger may add others as it runs
-            if trigger.live and (not trigger.rest or ev.matches_fields(event, trigger.rest)):
+            if trigger.live and (trigger.rest is None or trigger.rest(event)):
                 trigger.then(event)
 
 

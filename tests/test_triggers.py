@@ -63,3 +63,23 @@ def test_a_trigger_added_later_fires_at_the_next_event_in_its_place():
     triggers.add({"event": "zone_entered", "zone": "z2"}, lambda e: seen.append("z2 second"))
     triggers.fire(ENTERED)
     assert seen == ["anywhere", "z2 first", "anywhere", "z2 first", "z2 second"]
+
+
+def test_compiled_field_tests_agree_with_the_general_match():
+    """`fields_test` is `matches_fields` compiled: one value or several, a field holding one
+    value or several, on events that match and events that do not."""
+    events = [ENTERED, ev.ZoneEntered(seq=2, t=1.0, incident="c2", zone="z1"),
+              ev.HandoffRequested(seq=3, t=2.0, incident="c1", from_="bp", to="tf"),
+              ev.InjectDelivered(seq=4, t=3.0, inject="M-1", to=("bp", "cpb"), text="x"),
+              ev.ChannelWentDown(seq=5, t=4.0, between=("bp", "tf"))]
+    filters = [{"zone": "z2"}, {"zone": ["z1", "z3"]}, {"zone": "z2", "incident": "c2"},
+               {"incident": ["c1", "c2"]}, {"from": "bp", "to": ["tf", "faa"]},
+               {"from": "tf"}, {"to": "cpb"}, {"to": ["faa", "tf"]}, {"inject": "M-1"},
+               {"between": "tf"}, {"between": ["faa"]}, {}]
+    outcomes = []
+    for event in events:
+        for wanted in filters:
+            if set(wanted) <= set(ev.EVENT_FIELDS[event.kind]):
+                outcomes.append(ev.matches_fields(event, wanted))
+                assert ev.fields_test(event.kind, wanted)(event) == outcomes[-1], (event, wanted)
+    assert len(outcomes) == 23 and outcomes.count(True) == 15
