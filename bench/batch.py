@@ -1,7 +1,8 @@
 """Benchmark: analysis at scale, against bare SimPy measured in the same run.
 
 (a) bare SimPy: processes yielding timeouts, events per second (`bench/engine.py`'s
-    `bare_simpy`, the same baseline the engine benchmark uses, fastest of 3 runs);
+    `bare_simpy`, the same baseline the engine benchmark uses: as many processes as the
+    engine keeps events pending; fastest of 3 runs);
 (b) a year along the border (`scenarios/year-along-the-border.yaml`: ~12,000 incidents
     from six streams, standing orders, a policy answering the per-contact decisions),
     played as one batch run plays it (headless, no journal; fastest of 3): wall time,
@@ -26,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, ".."))
 
-from engine import fastest_bare_simpy  # noqa: E402
+from engine import PENDING, fastest_bare_simpy  # noqa: E402
 
 from sim.batch import batch, run_seeds  # noqa: E402
 from sim.engine import Exercise  # noqa: E402
@@ -76,7 +77,7 @@ def main() -> None:
 
     steps, bare = fastest_bare_simpy()
     bare_per_event = bare / steps
-    print(f"bare SimPy (fastest of 3): {steps:,} events in {bare:.2f} s = "
+    print(f"bare SimPy (fastest of 3, {PENDING} processes): {steps:,} events in {bare:.2f} s = "
           f"{steps / bare:,.0f} events/s")
 
     incidents, events, engine_steps, load, run = min((year_run(YEAR) for _ in range(3)),
