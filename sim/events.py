@@ -19,6 +19,9 @@ import orjson
 
 from sim.errors import JournalError
 
+Id = str  # an id: letters, digits, '-', '_' and '.' — checked where it enters (scenario,
+# command), so the journal writes it into JSON as it is (see `_encoder`)
+
 
 @dataclass(slots=True, kw_only=True)
 class Event:
@@ -69,160 +72,160 @@ class ExerciseResumed(Event):
 @_event("zone_entered")
 @ev
 class ZoneEntered(Event):
-    incident: str
-    zone: str
+    incident: Id
+    zone: Id
 
 
 @_event("detected")
 @ev
 class Detected(Event):
-    incident: str
-    by: str
-    zone: str
+    incident: Id
+    by: Id
+    zone: Id
 
 
 @_event("incident_left")
 @ev
 class IncidentLeft(Event):
-    incident: str
+    incident: Id
 
 
 @_event("lead_assigned")
 @ev
 class LeadAssigned(Event):
-    incident: str
-    agency: str
+    incident: Id
+    agency: Id
 
 
 @_event("lead_gap")
 @ev
 class LeadGap(Event):
-    incident: str
-    zone: str
+    incident: Id
+    zone: Id
 
 
 @_event("lead_gap_closed")
 @ev
 class LeadGapClosed(Event):
-    incident: str
-    zone: str
+    incident: Id
+    zone: Id
 
 
 @_event("handoff_requested")
 @ev
 class HandoffRequested(Event):
-    incident: str
-    from_: str
-    to: str
+    incident: Id
+    from_: Id
+    to: Id
 
 
 @_event("handoff_accepted")
 @ev
 class HandoffAccepted(Event):
-    incident: str
-    from_: str
-    to: str
+    incident: Id
+    from_: Id
+    to: Id
 
 
 @_event("handoff_declined")
 @ev
 class HandoffDeclined(Event):
-    incident: str
-    from_: str
-    to: str
+    incident: Id
+    from_: Id
+    to: Id
     reason: str
 
 
 @_event("coordination_requested")
 @ev
 class CoordinationRequested(Event):
-    incident: str
-    agency: str
-    with_: str
+    incident: Id
+    agency: Id
+    with_: Id
     domain: str
-    zone: str
+    zone: Id
 
 
 @_event("coordination_granted")
 @ev
 class CoordinationGranted(Event):
-    incident: str
-    agency: str
-    with_: str
+    incident: Id
+    agency: Id
+    with_: Id
     domain: str
-    zone: str
+    zone: Id
 
 
 @_event("approval_requested")
 @ev
 class ApprovalRequested(Event):
-    incident: str
-    agency: str
-    by: str
-    authority: str
-    action: str
+    incident: Id
+    agency: Id
+    by: Id
+    authority: Id
+    action: Id
 
 
 @_event("approval_granted")
 @ev
 class ApprovalGranted(Event):
-    incident: str
-    agency: str
-    by: str
-    authority: str
-    action: str
+    incident: Id
+    agency: Id
+    by: Id
+    authority: Id
+    action: Id
 
 
 @_event("action_requested")
 @ev
 class ActionRequested(Event):
-    incident: str
-    from_: str
-    to: str
-    action: str
+    incident: Id
+    from_: Id
+    to: Id
+    action: Id
 
 
 @_event("action_taken")
 @ev
 class ActionTaken(Event):
-    incident: str
-    agency: str
-    action: str
-    zone: str
+    incident: Id
+    agency: Id
+    action: Id
+    zone: Id
 
 
 @_event("violation")
 @ev
 class Violation(Event):
-    rule: str
-    incident: str
-    agency: str
-    action: str
-    zone: str
+    rule: Id
+    incident: Id
+    agency: Id
+    action: Id
+    zone: Id
     detail: str
 
 
 @_event("notified")
 @ev
 class Notified(Event):
-    incident: str
-    from_: str
-    to: str
+    incident: Id
+    from_: Id
+    to: Id
 
 
 @_event("message_undeliverable")
 @ev
 class MessageUndeliverable(Event):
-    incident: str
-    from_: str
-    to: str
+    incident: Id
+    from_: Id
+    to: Id
     message: str
 
 
 @_event("inject_delivered")
 @ev
 class InjectDelivered(Event):
-    inject: str
+    inject: Id
     to: tuple[str, ...]
     text: str
 
@@ -230,8 +233,8 @@ class InjectDelivered(Event):
 @_event("decision_opened")
 @ev
 class DecisionOpened(Event):
-    decision: str
-    cell: str
+    decision: Id
+    cell: Id
     deadline: float
     incident: str | None = None
 
@@ -239,10 +242,10 @@ class DecisionOpened(Event):
 @_event("decision_made")
 @ev
 class DecisionMade(Event):
-    decision: str
-    cell: str
-    option: str
-    by: str
+    decision: Id
+    cell: Id
+    option: Id
+    by: Id
     incident: str | None = None
 
 
@@ -278,25 +281,25 @@ class ChannelCameUp(Event):
 @_event("traffic_started")
 @ev
 class TrafficStarted(Event):
-    zone: str
+    zone: Id
 
 
 @_event("traffic_ended")
 @ev
 class TrafficEnded(Event):
-    zone: str
+    zone: Id
 
 
 @_event("agency_withdrawn")
 @ev
 class AgencyWithdrawn(Event):
-    agency: str
+    agency: Id
 
 
 @_event("agency_returned")
 @ev
 class AgencyReturned(Event):
-    agency: str
+    agency: Id
 
 
 # --------------------------------------------------------------------------- names and JSON
@@ -335,6 +338,26 @@ _PAYLOAD: dict[str, Callable[[Event], dict[str, Any]]] = {
 }
 
 
+def _encoder(kind: str, names: dict[str, str]) -> Callable[[Event], str]:
+    """The canonical JSON of one kind's payload. When every field is an `Id`, a generated
+    %-format of its values (`'{"incident":"%s","zone":"%s"}' % (e.incident, e.zone)`): an id
+    holds no character JSON escapes, and formatting is a fifth of the cost of building a
+    dict and encoding it, for most of a year's million facts. Otherwise orjson."""
+    pairs = sorted((public, py) for public, py in names.items() if public not in ("seq", "t"))
+    types = {f.name: str(f.type) for f in fields(EVENT_TYPES[kind])}
+    if not pairs or any(types[py] != "Id" for _, py in pairs):
+        payload = _PAYLOAD[kind]
+        return lambda e: orjson.dumps(payload(e)).decode()
+    template = "{" + ",".join(f'"{public}":"%s"' for public, _ in pairs) + "}"
+    values = ", ".join(f"e.{py}" for _, py in pairs)
+    return eval(f"lambda e: {template!r} % ({values},)")  # only our own field names
+
+
+_ENCODE: dict[str, Callable[[Event], str]] = {
+    kind: _encoder(kind, names) for kind, names in _PY_NAMES.items()
+}
+
+
 def attribute_of(kind: str, name: str) -> str:
     """The attribute that holds a field of an event kind, by the field's public name."""
     return _PY_NAMES[kind][name]
@@ -352,8 +375,8 @@ def as_record(event: Event) -> dict[str, Any]:
 
 def encode(event: Event) -> str:
     """Canonical JSON of the payload: sorted keys, no spaces, so equal events are equal bytes.
-    (orjson: the journal encodes every event, and this is ten times faster than `json`.)"""
-    return orjson.dumps(_PAYLOAD[event.kind](event)).decode()
+    (orjson, or a format for ids alone: the journal encodes every event.)"""
+    return _ENCODE[event.kind](event)
 
 
 def decode(seq: int, t: float, kind: str, payload: str) -> Event:

@@ -4,6 +4,8 @@ CLI), and the file is left exactly as it was."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import pathlib
 import re
@@ -248,3 +250,25 @@ def test_events_read_back_exactly_as_written_in_any_batch_size(tmp_path, count):
     assert list(journal.events()) == written
     assert journal.clock == written[-1].t
     journal.close()
+
+
+def sample_event(kind: str, text: str) -> ev.Event:
+    """An event of `kind` with every field set: ids as ids, the rest to `text` (or a tuple
+    of ids, or minutes)."""
+    values = {}
+    for field in dataclasses.fields(ev.EVENT_TYPES[kind]):
+        if field.name not in ("seq", "t"):
+            values[field.name] = {"Id": "Sector-7.b_2", "float": 12.5,
+                                  "tuple[str, ...]": ("bp", "cpb")}.get(str(field.type), text)
+    return ev.EVENT_TYPES[kind](seq=3, t=1.5, **values)
+
+
+@pytest.mark.parametrize("kind", sorted(ev.EVENT_TYPES))
+def test_every_kind_encodes_as_canonical_json_and_decodes_back(kind):
+    """Whether formatted (ids only) or encoded by orjson, a payload is sorted, compact JSON
+    of its fields, and free text with quotes, backslashes and new lines survives."""
+    event = sample_event(kind, 'He said "stop" \\ then\nleft — ¿qué?')
+    text = ev.encode(event)
+    assert text == json.dumps(ev.fields_of(event), sort_keys=True, separators=(",", ":"),
+                              ensure_ascii=False)
+    assert ev.decode(3, 1.5, kind, text) == event
