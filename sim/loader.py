@@ -199,6 +199,8 @@ _WORDING = {
     "int_parsing_size": "{found} is too large a number — write a smaller one",
     "finite_number": "expected an ordinary number, found {found} — write one, such as 1.5",
     "too_long": "has too many items: at most {max_length} — remove some",
+    "string_pattern_mismatch": "{found} is not a usable id — use letters, digits, '-', '_' "
+                               "and '.'",  # the only pattern is `Id`'s
 }
 
 

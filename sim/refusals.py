@@ -46,9 +46,9 @@ def _incident(world: World, state: State, incident: str) -> str | None:
 
 
 def _decide(world: World, state: State, c: cmd.Decide) -> str | None:
-    decision = next((d for d in world.scenario.decisions if d.id == c.decision), None)
+    decision = world.decisions.get(c.decision)
     if decision is None:
-        return unknown("decision", c.decision, [d.id for d in world.scenario.decisions])
+        return unknown("decision", c.decision, list(world.decisions))
     key = state.instance_of(c.decision, c.incident)
     if key in state.decided:
         made = state.decided[key]
@@ -59,7 +59,9 @@ def _decide(world: World, state: State, c: cmd.Decide) -> str | None:
             return (f"decision {c.decision} is open for several incidents ({', '.join(several)}) "
                     "— say which incident")
         return f"decision {key} has not opened yet"
-    return _known("option", c.option, [o.id for o in decision.options])
+    if decision.option(c.option) is None:
+        return unknown("option", c.option, [o.id for o in decision.options])
+    return None
 
 
 def _fire(world: World, state: State, c: cmd.FireInject) -> str | None:

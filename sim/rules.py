@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.scenario import Action, Agency, Authority, Channel, Scenario, Zone
+from sim.scenario import Action, Agency, Authority, Channel, Decision, Scenario, Zone
 from sim.state import IncidentNow, State
 
 
@@ -19,6 +19,7 @@ class World:
     zones: dict[str, Zone]
     actions: dict[str, Action]
     authorities: dict[str, Authority]
+    decisions: dict[str, Decision]
     routes: dict[tuple[str, str], tuple[Channel, ...]]  # (sender, receiver), either way round
     _held: dict[tuple[str, str, str], tuple[Authority, ...]] = field(
         default_factory=dict, compare=False, repr=False)  # authorities_for, as asked so far
@@ -34,6 +35,7 @@ class World:
         return cls(scenario,
                    {a.id: a for a in scenario.agencies}, {z.id: z for z in scenario.zones},
                    {a.id: a for a in scenario.actions}, {a.id: a for a in scenario.authorities},
+                   {d.id: d for d in scenario.decisions},
                    {pair: tuple(chs) for pair, chs in routes.items()})
 
     def authorities_for(self, agency: str, action: str, zone: str) -> tuple[Authority, ...]:

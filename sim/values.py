@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Discriminator,
+    StringConstraints,
     Tag,
     WithJsonSchema,
     model_validator,
@@ -79,18 +80,9 @@ PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValida
 # --------------------------------------------------------------------------- ids and base
 
 
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-
-
-def _id(value: Any) -> Any:
-    if isinstance(value, str) and not _ID.fullmatch(value):
-        raise PydanticCustomError(
-            "id", "'{value}' is not a usable id — use letters, digits, '-', '_' and '.'",
-            {"value": value})
-    return value
-
-
-Id = Annotated[str, AfterValidator(_id)]
+# checked by pydantic's own pattern matching, not a Python validator: commands and a large
+# scenario hold ids by the thousand (the loader words the error: see `sim.loader`)
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
 
 class Model(BaseModel):
