@@ -10,6 +10,7 @@ run; `encode`/`decode` are the one place they meet JSON.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -401,10 +402,19 @@ def fields_test(kind: str, wanted: dict[str, Any]) -> Callable[[Event], bool]:
     """`matches_fields` compiled for the events of one kind: `lambda e: e.by in o0 and …`,
     each filter value a set. Generated like the payloads: a year tests ~10^5 events against
     standing orders' filters, and the general loop cost more than the orders' work."""
+    return _compiled_test(kind, tuple(
+        (key, tuple(options) if isinstance(options, tuple | list) else (options,))
+        for key, options in wanted.items() if key != "event"))
+
+
+@functools.cache
+def _compiled_test(kind: str, wanted: tuple[tuple[str, tuple], ...]) -> Callable[[Event], bool]:
+    """Compiled once per filter and process: a batch starts thousands of short runs, and
+    compiling cost more than a run's triggers."""
     clauses, values = [], {}
-    for n, (key, options) in enumerate((k, v) for k, v in wanted.items() if k != "event"):
+    for n, (key, options) in enumerate(wanted):
         attribute = _PY_NAMES[kind][key]
-        values[f"o{n}"] = frozenset(options if isinstance(options, tuple | list) else (options,))
+        values[f"o{n}"] = frozenset(options)
         clauses.append(f"not o{n}.isdisjoint(e.{attribute})" if attribute in _SEVERAL[kind]
                        else f"e.{attribute} in o{n}")
     return eval(f"lambda e: {' and '.join(clauses) or 'True'}", values)  # our own names only
