@@ -40,7 +40,7 @@ PENDING = 16  # the baseline's processes: about as many timeouts as the engine k
 
 def bare_simpy(processes: int = PENDING, events: int = 1_000_000) -> tuple[int, float]:
     """SimPy events per second for processes that only yield timeouts, their delays cycled
-    from one shared table. As few processes as the engine keeps events pending (6 on
+    from one shared table. As many processes as the engine keeps events pending (11 on
     average in the generated year, 17 in the bundled one), so both sides pay for a heap of
     the same size: 2000 processes with a million delays of their own, the first baseline,
     measured SimPy's heap and cache misses rather than its cost per event, and read about
