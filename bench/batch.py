@@ -2,7 +2,8 @@
 
 (a) bare SimPy: processes yielding timeouts, events per second (`bench/engine.py`'s
     `bare_simpy`, the same baseline the engine benchmark uses: as many processes as the
-    engine keeps events pending; fastest of 3 runs);
+    engine keeps events pending; fastest of 3 runs, each before one run of (b), so drift
+    through the day reaches both sides alike);
 (b) a year along the border (`scenarios/year-along-the-border.yaml`: ~12,000 incidents
     from six streams, standing orders, a policy answering the per-contact decisions),
     played as one batch run plays it (headless, no journal; fastest of 3): wall time,
@@ -27,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, ".."))
 
-from engine import PENDING, fastest_bare_simpy  # noqa: E402
+from engine import PENDING, alongside_bare_simpy  # noqa: E402
 
 from sim.batch import batch, run_seeds  # noqa: E402
 from sim.engine import Exercise  # noqa: E402
@@ -75,13 +76,12 @@ def main() -> None:
     parser.add_argument("--scenario", default=SHORT, help="the short scenario to batch")
     args = parser.parse_args()
 
-    steps, bare = fastest_bare_simpy()
+    (steps, bare), years = alongside_bare_simpy(lambda: year_run(YEAR), 3)
     bare_per_event = bare / steps
     print(f"bare SimPy (fastest of 3, {PENDING} processes): {steps:,} events in {bare:.2f} s = "
           f"{steps / bare:,.0f} events/s")
 
-    incidents, events, engine_steps, load, run = min((year_run(YEAR) for _ in range(3)),
-                                                     key=lambda measured: measured[-1])
+    incidents, events, engine_steps, load, run = min(years, key=lambda measured: measured[-1])
     print(f"year: {incidents:,} incidents; load {load:.2f} s; one year run {run:.2f} s "
           f"(wall, fastest of 3, headless as in a batch, no journal)")
     print(f"year: {events:,} journal events, {engine_steps:,} SimPy steps, "

@@ -10,8 +10,9 @@ The ratio (last line) is the engine's time per journal event (a fact: a contact 
 a zone, a lead taken, a violation) over bare SimPy's time per event. A SimPy step of the
 engine makes about 1.5 journal events, so the time per SimPy step is printed too: it is
 what our processes, rules, triggers, state fold and journal add to each step.
-Each side of the ratio is its fastest run (bare SimPy of 3, the year of `--repeats`): on
-a shared machine noise only adds time. Run: `python bench/engine.py [--incidents N]`.
+The two sides run in turn (`--repeats` times each, so drift through the day reaches both
+alike) and each side of the ratio is its fastest run: on a shared machine noise only adds
+time. Run: `python bench/engine.py [--incidents N]`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from itertools import cycle, islice
+from typing import TypeVar
 
 import simpy
 
@@ -33,6 +36,7 @@ from sim.journal import Journal  # noqa: E402
 from sim.loader import load_scenario_text  # noqa: E402
 
 MINUTES_PER_YEAR = 365 * 24 * 60
+T = TypeVar("T")
 
 
 PENDING = 16  # the baseline's processes: about as many timeouts as the engine keeps pending
@@ -62,10 +66,16 @@ def bare_simpy(processes: int = PENDING, events: int = 1_000_000) -> tuple[int, 
     return count, time.perf_counter() - began
 
 
-def fastest_bare_simpy(repeats: int = 3) -> tuple[int, float]:
-    """`bare_simpy`'s fastest of `repeats` runs: timing noise on a shared machine only ever
-    adds time, so each side of a ratio is measured as its fastest run."""
-    return min((bare_simpy() for _ in range(repeats)), key=lambda run: run[1])
+def alongside_bare_simpy(measure: Callable[[], T], repeats: int) -> tuple[tuple[int, float],
+                                                                           list[T]]:
+    """Bare SimPy and `measure`, in turn, `repeats` times: bare SimPy's fastest run (events,
+    seconds) and every run of `measure`. In turn, so that the machine's drift through the
+    day reaches both sides of a ratio alike; fastest, since noise only ever adds time."""
+    bare, measured = [], []
+    for _ in range(repeats):
+        bare.append(bare_simpy())
+        measured.append(measure())
+    return min(bare, key=lambda run: run[1]), measured
 
 
 def year_scenario(incidents: int, zones: int = 40, agencies: int = 12) -> str:
@@ -107,29 +117,30 @@ def year_scenario(incidents: int, zones: int = 40, agencies: int = 12) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=60_000)
-    parser.add_argument("--repeats", type=int, default=2, help="runs of the year (default 2)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs of the year, each after one of bare SimPy (default 3)")
     args = parser.parse_args()
-
-    steps, bare = fastest_bare_simpy()
-    bare_per_step = bare / steps
-    print(f"bare SimPy (fastest of 3, {PENDING} processes): {steps:,} events in {bare:.2f} s = "
-          f"{steps / bare:,.0f} events/s")
 
     text = year_scenario(args.incidents)
     began = time.perf_counter()
     scenario = load_scenario_text(text, "bench-year.yaml")
     load = time.perf_counter() - began
-    runs = []
-    for _ in range(args.repeats):
+
+    def year() -> tuple[float, Exercise, int]:
         with tempfile.TemporaryDirectory() as scratch:
             journal = os.path.join(scratch, "year.sqlite")
             began = time.perf_counter()
             exercise = Exercise(scenario, 1, Journal.create(journal, text, 1))
             exercise.run()
             exercise.flush()
-            runs.append(time.perf_counter() - began)
-            size = os.path.getsize(journal)
-    run = min(runs)
+            return time.perf_counter() - began, exercise, os.path.getsize(journal)
+
+    (steps, bare), years = alongside_bare_simpy(year, args.repeats)
+    bare_per_step = bare / steps
+    print(f"bare SimPy (fastest of {args.repeats}, {PENDING} processes): {steps:,} events in "
+          f"{bare:.2f} s = {steps / bare:,.0f} events/s")
+    runs = [seconds for seconds, _, _ in years]
+    run, exercise, size = min(years, key=lambda measured: measured[0])
     events, engine_steps = exercise.state.seq, exercise.steps
     print(f"year: {len(exercise.state.incidents):,} incidents, {len(scenario.zones)} zones, "
           f"{len(scenario.agencies)} agencies")
