@@ -20,7 +20,7 @@ import orjson
 
 from sim.errors import JournalError
 
-Id = str  # an id: letters, digits, '-', '_' and '.' — checked where it enters (scenario,
+Id = str  # an id (the text `sim.values.Id` allows) — checked where it enters (scenario,
 # command), so the journal writes it into JSON as it is (see `_encoder`)
 
 
