@@ -81,6 +81,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self.steps = 0
         self.commands = 0
         self._unwritten: list[ev.Event] = []
+        self._unwritten_commands: list[tuple] = []  # a policy's: (t, step, command, refused)
         self._last_write = time.monotonic()
         self._fresh: list[ev.Event] = []
         self._streams: dict[str, random.Random] = {}
@@ -151,7 +152,10 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
     def submit(self, command: Any) -> Accepted | Refused:
         """Take a person's command at the current clock. Refuse only the impossible; journal
         the rest before anything happens, then carry it out."""
-        reason = self._journaled(command)
+        reason = refusal(self.world, self.state, command)
+        if self.journal is not None:
+            self.flush()
+            self.journal.record_command(self.clock, self.steps, command, reason)
         if reason:
             return Refused(reason)
         self.commands += 1
@@ -166,22 +170,18 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         (all else due then has happened), where a player at the console would take it, and
         is journaled as a player's choice: the run replays without the policy. Within the
         step, not between steps, since pausing the run at each of 10^4 decisions of a year
-        cost a twentieth of it."""
+        cost a twentieth of it. Journaled with the events around it, not committed on its
+        own as a person's command is: lost in a crash, it is taken again alike on resuming,
+        and a commit for each of a year's answers made the run ten times longer."""
         self.clock = self.env.now  # the instant is done but for the policy's answers
         command = cmd.Decide(decision=opened.decision, option=option,
                              incident=opened.incident, by="policy")
-        if self._journaled(command) is None:
-            self.commands += 1
-            self.command_takes_effect(command)
-
-    def _journaled(self, command: Any) -> str | None:
-        """Check a command and journal it, with the events before it, before anything
-        happens: the reason it is refused, or None."""
         reason = refusal(self.world, self.state, command)
         if self.journal is not None:
-            self.flush()
-            self.journal.record_command(self.clock, self.steps, command, reason)
-        return reason
+            self._unwritten_commands.append((self.clock, self.steps, command, reason))
+        if reason is None:
+            self.commands += 1
+            self.command_takes_effect(command)
 
     def stream(self, entity: str) -> random.Random:
         """The random stream of one entity: a choice elsewhere never shifts its draws."""
@@ -215,11 +215,12 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self._flush()
 
     def flush(self) -> None:
-        """Write the events not yet in the journal (and the clock reached)."""
+        """Write the events not yet in the journal, a policy's commands among them, and the
+        clock reached."""
         if self.journal is not None:
-            self.journal.append_events(self._unwritten, self.clock)
+            self.journal.append_events(self._unwritten, self.clock, self._unwritten_commands)
             self._last_write = time.monotonic()
-        self._unwritten = []
+        self._unwritten, self._unwritten_commands = [], []
 
     def _flush(self) -> list[ev.Event]:
         """Hand back the fresh events; write to the journal in batches, since every

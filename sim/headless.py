@@ -12,7 +12,7 @@ from itertools import accumulate
 
 from sim import commands as cmd
 from sim import events as ev
-from sim.engine import Exercise, collector_paused
+from sim.engine import WRITE_BATCH, Exercise, collector_paused
 from sim.randomness import fixed_uniforms
 from sim.references import unknown
 from sim.scenario import Scenario
@@ -73,8 +73,9 @@ def play_out(exercise: Exercise, policy: Policy | None = None,
                         decision=opened.decision, option=option, incident=opened.incident,
                         by="policy"))
                     produced += getattr(result, "events", [])
-            if not exercise.state.ended:
-                produced += exercise.advance_to(until)
+            while not exercise.state.ended and exercise.clock < until:  # in slices, so
+                # that the journal is written as the run goes (`Exercise._flush`)
+                produced += exercise.advance_to(until, budget=WRITE_BATCH)
         finally:
             exercise.policy = None
     exercise.flush()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,6 +47,8 @@ CREATE TABLE events (
 # Events go in ROWS_PER_INSERT rows to a statement: a third cheaper than one row a time.
 ROWS_PER_INSERT = 250
 _INSERT_ONE = "INSERT INTO events VALUES (?, ?, ?, ?)"
+_INSERT_COMMAND = ("INSERT INTO commands (t, step, wall, kind, payload, refused) "
+                   "VALUES (?, ?, ?, ?, ?, ?)")
 _INSERT_MANY = "INSERT INTO events VALUES " + ", ".join(["(?, ?, ?, ?)"] * ROWS_PER_INSERT)
 
 
@@ -179,19 +181,20 @@ class Journal:
 
     # ------------------------------------------------------------------ writing
 
-    def record_command(self, t: float, step: int, command: Any, refused: str | None) -> int:
-        """Commit a command (even a refused one) to disk; returns its number."""
-        wall = datetime.now(UTC).isoformat(timespec="milliseconds")
+    def record_command(self, t: float, step: int, command: Any, refused: str | None) -> None:
+        """Commit a command (even a refused one) to disk."""
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT INTO commands (t, step, wall, kind, payload, refused) VALUES (?,?,?,?,?,?)",
-                (t, step, wall, command.kind, command.model_dump_json(by_alias=True), refused))
-        return int(cursor.lastrowid)
+            db.execute(_INSERT_COMMAND, command_row(t, step, command, refused))
 
-    def append_events(self, events: list[ev.Event], clock: float) -> None:
-        """Commit a batch of events and the clock reached, in one transaction."""
+    def append_events(self, events: list[ev.Event], clock: float,
+                      commands: Sequence[tuple[float, int, Any, str | None]] = ()) -> None:
+        """Commit a batch of events, the commands taken among them — (t, step, command,
+        refused) of a policy's answers, which a replay reproduces, so they are stamped with
+        the wall clock as they are written — and the clock reached, in one transaction: the
+        journal never holds an event without the command before it."""
         whole = len(events) - len(events) % ROWS_PER_INSERT
         with self._write() as db:
+            db.executemany(_INSERT_COMMAND, [command_row(*c) for c in commands])
             for start in range(0, whole, ROWS_PER_INSERT):
                 db.execute(_INSERT_MANY, _values(events[start:start + ROWS_PER_INSERT]))
             db.executemany(_INSERT_ONE, [_values((e,)) for e in events[whole:]])
@@ -216,6 +219,12 @@ class Journal:
             return self._db.execute(sql, args).fetchall()
         except sqlite3.Error as error:
             raise _failure(self.path, error) from None
+
+
+def command_row(t: float, step: int, command: Any, refused: str | None) -> tuple:
+    """A command as the journal stores it, stamped with the wall clock now."""
+    wall = datetime.now(UTC).isoformat(timespec="milliseconds")
+    return t, step, wall, command.kind, command.model_dump_json(by_alias=True), refused
 
 
 def _values(events: list[ev.Event] | tuple[ev.Event, ...]) -> list[Any]:

@@ -20,14 +20,15 @@ from sim.journal import canonical_lines
 from sim.loader import load_scenario_text
 from sim.session import resume, start
 
-# Three weeks of contacts along a river (about 700 of them, arriving as a stream), with
+# Half a year of contacts along a river (about 6,500 of them, arriving as a stream), with
 # handoffs by standing order and a decision per contact that the run's `--decide` answers:
-# every answer is a command committed to disk, so the journal grows all through the run.
+# the answers are journaled as commands with the events, batch by batch, so the journal
+# grows all through the run.
 LONG_WATCH = """\
 tabletop: 1
 id: long-watch
-title: Three weeks along the river
-clock: {start: 2026-01-01T00:00, duration: 21d}
+title: Half a year along the river
+clock: {start: 2026-01-01T00:00, duration: 182d}
 actions: [{id: observe, remote: true}, {id: warn}]
 zones:
   - {id: far-bank, kind: foreign, jurisdiction: [partner]}
@@ -88,7 +89,7 @@ def uninterrupted() -> list[str]:
 
 
 def test_run_killed_midway_resumes_to_the_uninterrupted_result(tmp_path):
-    """SIGKILL once the journal holds 50 committed decisions (of some 700); `resume` then
+    """SIGKILL once the journal holds 50 committed decisions (of some 6,500); `resume` then
     finishes the run, and its export equals that of a run never interrupted."""
     scenario, journal = tmp_path / "long-watch.yaml", tmp_path / "long-watch.sqlite"
     scenario.write_text(LONG_WATCH)
