@@ -11,7 +11,6 @@ run; `encode`/`decode` are the one place they meet JSON.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
@@ -386,7 +385,7 @@ def decode(seq: int, t: float, kind: str, payload: str) -> Event:
         cls = EVENT_TYPES[kind]
         names = _PY_NAMES[kind]
         data = {names[k]: tuple(v) if isinstance(v, list) else v
-                for k, v in json.loads(payload).items()}
+                for k, v in orjson.loads(payload).items()}
         return cls(seq=seq, t=t, **data)
     except (KeyError, TypeError, ValueError) as error:
         raise JournalError(f"event {seq} in the journal is not a tabletop event ({kind}: "
