@@ -1,9 +1,11 @@
 """What a person (or a scripted policy) asks for: one typed union.
 
-A command is intent. `Exercise.submit` is the only way in: it refuses what is impossible
-(unknown id, a closed decision, an incident that is gone) and accepts everything else,
-rule-breaking included — the broken rule becomes a `violation` event, the lesson of the
-exercise. Commands are journaled as JSON before they take effect.
+A command is intent. A person's command has one way in, `Exercise.submit`: it refuses
+what is impossible (unknown id, a closed decision, an incident that is gone) and accepts
+everything else, rule-breaking included — the broken rule becomes a `violation` event, the
+lesson of the exercise. Commands are journaled as JSON before they take effect. (A headless
+policy's answers enter within a step, through `Exercise.policy_answers`: the same refusal
+check, journaled as commands like a person's.)
 """
 
 from __future__ import annotations

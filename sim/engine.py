@@ -6,7 +6,8 @@ stream), timeouts with callbacks for what happens thousands of times (incidents'
 decisions, agencies' steps; `sim.agencies` says why). Every fact goes through
 `emit`, which numbers it, folds it into `State` and queues it for the journal. A person's
 command enters through `submit` only, takes effect at the current clock, and is on disk
-before `submit` returns.
+before `submit` returns; a headless policy's answers enter within a step
+(`policy_answers`), checked alike and journaled with the events around them.
 
 Determinism: randomness comes from one stream per entity, seeded by (seed, entity id);
 processes start in scenario-file order; commands are replayed at the same sim time and
