@@ -4,7 +4,8 @@ Measured under Textual's Pilot (headless, 160×48), median of many key presses, 
 the press to the last screen update it caused:
   - scrolling the event log one line (↑) and one page (PgUp);
   - filtering the log, recomputed over every event: `v` (violations only, or all again)
-    in place, and Enter in the filter picker (which also repaints the screen it uncovers);
+    in place; opening the filter picker (`f`, every incident on offer), and Enter in it
+    (which also repaints the screen it uncovers);
   - opening the decision modal (`d`).
 And, in a pseudo-terminal, the startup of `tabletop play` on the reference scenario until
 its first paint (the clock bar on screen), median of a few starts; the 100,000-event
@@ -91,6 +92,7 @@ async def key_latencies(path: str, presses: int) -> dict[str, list[float]]:
     app = make_console(None, path)
     timings: dict[str, list[float]] = {"scroll ↑ one line": [], "scroll PgUp one page": [],
                                        "filter: v (violations/all)": [],
+                                       "filter: open the picker (f)": [],
                                        "filter: picker, Enter": [],
                                        "open the decision modal": []}
     stamps = repaint_stamps(app)
@@ -112,7 +114,8 @@ async def key_latencies(path: str, presses: int) -> dict[str, list[float]]:
         for _ in range(presses):
             await timed("filter: v (violations/all)", pilot, "v")
         for n in range(presses):
-            await pilot.press("f", *["down"] * (1 + n % 6))  # groups, then an incident
+            await timed("filter: open the picker (f)", pilot, "f")
+            await pilot.press(*["down"] * (1 + n % 6))  # groups, then an incident
             await timed("filter: picker, Enter", pilot, "enter")
         for _ in range(presses):
             await timed("open the decision modal", pilot, "d")

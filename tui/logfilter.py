@@ -71,8 +71,9 @@ def choices(scenario: Scenario, state: State) -> Iterator[LogFilter]:
     yield ALL
     for label, kinds in GROUPS.items():
         yield LogFilter("kinds", kinds, label)  # the first is VIOLATIONS
-    for incident in scenario.incidents:
-        yield LogFilter("incident", incident.id, f"incident {incident.id}")
+    scripted = [incident.id for incident in scenario.incidents]
+    for incident in dict.fromkeys([*scripted, *state.incidents]):  # and streams' so far
+        yield LogFilter("incident", incident, f"incident {incident}")
     for agency in scenario.agencies:
         yield LogFilter("agency", agency.id, f"agency {agency.id}")
     for kind in sorted(state.counts):

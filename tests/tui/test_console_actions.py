@@ -3,16 +3,19 @@ ids for remapping, HSEEP prefixes, and entries offered only where they can work.
 
 from __future__ import annotations
 
-from console_support import REFERENCE, journal_commands, screen_text, step_until
+from console_support import REFERENCE, ROOT, journal_commands, screen_text, step_until
+from textual.widgets import OptionList, Static
 
 from sim import commands as cmd
 from tui import actions
 from tui.app import make_console
-from tui.logfilter import GROUPS
+from tui.logfilter import ALL, GROUPS, LogFilter
 from tui.screens.decision import DecisionModal
 from tui.screens.help import HelpScreen
+from tui.screens.pickers import FilterModal
 from tui.widgets.log import EventLog
 
+YEAR = ROOT / "scenarios" / "year-along-the-border.yaml"
 PREFIXES = {"clock", "decision", "inject", "move", "note", "view", "exercise"}
 
 
@@ -105,3 +108,36 @@ async def test_the_log_filter_keeps_only_what_was_picked(tmp_path):
         await pilot.press("n")  # new events are filtered as they come
         assert log.row_count == len([e for e in app.session.events
                                      if e.kind in GROUPS[log.filter.label]])
+
+
+async def test_the_filter_picker_narrows_as_you_type(tmp_path):
+    """A thousand incidents: the picker lists the first 200 and says how many more; typing
+    narrows the list, and Enter applies the highlighted filter."""
+    app = make_console(REFERENCE, str(tmp_path / "n.sqlite"), 7)
+    many = [LogFilter("incident", f"c{n}", f"incident c{n}") for n in range(1000)]
+    picked = []
+    async with app.run_test() as pilot:
+        await app.push_screen(FilterModal([ALL, *many], ALL), picked.append)
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == FilterModal.SHOWN
+        assert "801 more" in str(app.screen.query_one("#more", Static).render())
+        await pilot.press(*"c99")
+        assert [options.get_option_at_index(i).prompt for i in range(options.option_count)] \
+            == ["incident c99", *(f"incident c{n}" for n in range(990, 1000))]
+        await pilot.press("down", "enter")
+    assert picked == [many[990]]
+
+
+async def test_a_stream_contact_can_be_picked_by_typing_its_id(tmp_path):
+    """Contacts a stream starts are offered once they have appeared: type one's id, Enter,
+    and the log shows that contact's events only."""
+    app = make_console(str(YEAR), str(tmp_path / "y.sqlite"), 3)
+    async with app.run_test() as pilot:
+        await step_until(pilot, lambda: len(app.session.state.incidents) >= 2)
+        contact = list(app.session.state.incidents)[1]
+        await pilot.press("f", *contact, "enter")
+        log = app.query_one(EventLog)
+        assert log.filter.label == f"incident {contact}"
+        about = [e for e in app.session.events if getattr(e, "incident", None) == contact]
+        assert log.row_count == len(about) > 0

@@ -21,28 +21,63 @@ from tui.logfilter import LogFilter
 
 
 class FilterModal(ModalScreen[LogFilter | None]):
-    """Pick what the event log shows."""
+    """Pick what the event log shows: type to narrow the list (a year of contacts offers
+    thousands of incidents), ↑/↓ to choose, Enter to apply."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "cancel"),
+                Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False)]
+    SHOWN = 200  # options listed at once: more only slow the picker down
 
     def __init__(self, filters: list[LogFilter], current: LogFilter):
         super().__init__()
         self.filters, self.current = filters, current
+        self.listed: list[LogFilter] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Show in the event log", classes="heading")
-            yield OptionList(*[Option(f.label, id=str(n)) for n, f in enumerate(self.filters)],
-                             id="options")
+            yield Input(placeholder="type to narrow: an incident, an agency, a kind…",
+                        id="narrow", compact=True)
+            yield OptionList(id="options")
+            yield Static("", id="more", classes="hint")
             yield Static("↑/↓: choose · Enter: apply · Esc: cancel", classes="hint")
 
     def on_mount(self) -> None:
-        at = self.filters.index(self.current) if self.current in self.filters else 0
-        self.query_one(OptionList).highlighted = at
+        self.narrow("")
+
+    @on(Input.Changed)
+    def typed(self, message: Input.Changed) -> None:
+        self.narrow(message.value)
+
+    def narrow(self, text: str) -> None:
+        """List the filters whose label holds every typed word (the current one first
+        highlighted when it is listed)."""
+        words = text.lower().split()
+        matching = [f for f in self.filters if all(w in f.label.lower() for w in words)]
+        self.listed = matching[:self.SHOWN]
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(f.label) for f in self.listed])
+        options.highlighted = (self.listed.index(self.current) if self.current in self.listed
+                               else 0 if self.listed else None)
+        hidden = len(matching) - len(self.listed)
+        self.query_one("#more", Static).update(
+            f"… and {hidden:,} more: type to narrow" if hidden else "")
+
+    def action_move(self, rows: int) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            options.highlighted = min(max(options.highlighted + rows, 0), len(self.listed) - 1)
+
+    @on(Input.Submitted)
+    def apply_highlighted(self) -> None:
+        at = self.query_one(OptionList).highlighted
+        if at is not None:
+            self.dismiss(self.listed[at])
 
     @on(OptionList.OptionSelected)
     def chosen(self, message: OptionList.OptionSelected) -> None:
-        self.dismiss(self.filters[int(message.option.id)])
+        self.dismiss(self.listed[message.option_index])
 
 
 def review_time(text: str, clock_start: str) -> float:
