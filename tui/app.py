@@ -252,7 +252,8 @@ class TabletopApp(ForkInReview, App):
     def action_filter_log(self) -> None:
         """Pick what the event log shows."""
         current = self.exercise_screen.query_one(EventLog).filter
-        filters = list(logfilter.choices(self.session.scenario, self.session.state))
+        scenario, state = self.session.scenario, self.session.state
+        filters = [*logfilter.choices(scenario, state), *logfilter.contacts(scenario, state)]
         self.push_screen(FilterModal(filters, current), self._filter_picked)
 
     def _filter_picked(self, picked: LogFilter | None) -> None:
