@@ -10,7 +10,7 @@ check, journaled as commands like a person's.)
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -30,6 +30,13 @@ class Decide(_Command):
     option: Id
     incident: Id | None = None  # which instance, when the decision opens per incident
     by: Literal["player", "policy"] = "player"
+
+
+def policy_choice(opened: Any, option: str) -> Decide:
+    """A headless policy's answer to an open decision instance (an opened event, or an open
+    decision of the state), as the command that takes it."""
+    return Decide(decision=opened.decision, option=option, incident=opened.incident,
+                  by="policy")
 
 
 class FireInject(_Command):

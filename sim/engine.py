@@ -175,8 +175,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         own as a person's command is: lost in a crash, it is taken again alike on resuming,
         and a commit for each of a year's answers made the run ten times longer."""
         self.clock = self.env.now  # the instant is done but for the policy's answers
-        command = cmd.Decide(decision=opened.decision, option=option,
-                             incident=opened.incident, by="policy")
+        command = cmd.policy_choice(opened, option)
         reason = refusal(self.world, self.state, command)
         if self.journal is not None:
             self._unwritten_commands.append((self.clock, self.steps, command, reason))

@@ -69,9 +69,7 @@ def play_out(exercise: Exercise, policy: Policy | None = None,
             for opened in list(exercise.state.open_decisions.values()):  # open on resuming
                 option = policy(opened) if policy else None
                 if option is not None:
-                    result = exercise.submit(cmd.Decide(
-                        decision=opened.decision, option=option, incident=opened.incident,
-                        by="policy"))
+                    result = exercise.submit(cmd.policy_choice(opened, option))
                     produced += getattr(result, "events", [])
             while not exercise.state.ended and exercise.clock < until:  # in slices, so
                 # that the journal is written as the run goes (`Exercise._flush`)
