@@ -31,6 +31,7 @@ class FilterModal(ModalScreen[LogFilter | None]):
     def __init__(self, filters: list[LogFilter], current: LogFilter):
         super().__init__()
         self.filters, self.current = filters, current
+        self.labels = [f.label.lower() for f in filters]  # what typing is matched against
         self.listed: list[LogFilter] = []
 
     def compose(self) -> ComposeResult:
@@ -53,7 +54,8 @@ class FilterModal(ModalScreen[LogFilter | None]):
         """List the filters whose label holds every typed word (the current one first
         highlighted when it is listed)."""
         words = text.lower().split()
-        matching = [f for f in self.filters if all(w in f.label.lower() for w in words)]
+        matching = [f for f, label in zip(self.filters, self.labels, strict=True)
+                    if all(w in label for w in words)]
         self.listed = matching[:self.SHOWN]
         options = self.query_one(OptionList)
         options.clear_options()
