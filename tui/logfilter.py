@@ -1,15 +1,18 @@
 """Which events the log shows: all, one group of kinds, one incident or one agency.
 
-A filter is a value (frozen, comparable) that selects events from the record fast enough to
-run over a hundred thousand of them on a key press; `choices` lists the filters worth offering for a
-scenario and the kinds seen so far, for the filter picker and the command palette, and
-`contacts` those for a stream's contacts, for the picker alone.
+A filter is a value (frozen, comparable); `EventIndex` finds the events it shows among a
+hundred thousand on a key press. `choices` lists the filters worth offering for a scenario
+and the kinds seen so far, for the filter picker and the command palette, and `contacts`
+those for a stream's contacts, for the picker alone.
 """
 
 from __future__ import annotations
 
+import bisect
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
+from itertools import chain
 
 from sim import events as ev
 from sim.scenario import Scenario
@@ -38,29 +41,47 @@ class LogFilter:
     value: str | tuple[str, ...] = ""
     label: str = "all events"
 
-    def select(self, record: Sequence[ev.Event], start: int, stop: int) -> list[int]:
-        """The indices in `record[start:stop]` of the events this filter shows (one
-        comprehension per kind of filter: it runs over the whole record on a key press)."""
-        span = range(start, stop)
-        if self.by == "all":
-            return list(span)
-        if self.by == "kinds":
-            kinds = frozenset(self.value)
-            return [i for i in span if record[i].kind in kinds]
-        if self.by == "incident":
-            about = _WITH_INCIDENT
-            return [i for i in span
-                    if (e := record[i]).kind in about and e.incident == self.value]
-        return [i for i in span if _involves(record[i], self.value)]
 
+class EventIndex:
+    """Where each kind, incident and agency occurs in a record that only grows, so that a
+    filter costs as many steps as the events it shows: scanning the hundred thousand
+    events of a long exercise at each key press took most of the press."""
 
-def _involves(event: ev.Event, agency: str) -> bool:
-    """Whether an agency is named in any of the event's agency fields."""
-    for attr in _AGENCY_ATTRS[event.kind]:
-        have = getattr(event, attr)
-        if have == agency or (isinstance(have, tuple) and agency in have):
-            return True
-    return False
+    def __init__(self, record: Sequence[ev.Event]):
+        self._record = record
+        self._indexed = 0
+        self._places: dict[tuple[str, str], list[int]] = defaultdict(list)
+
+    def select(self, log_filter: LogFilter, start: int, stop: int) -> list[int]:
+        """The indices in `record[start:stop]` of the events the filter shows, in order."""
+        if log_filter.by == "all":
+            return list(range(start, stop))
+        self.catch_up(stop)
+        if log_filter.by == "kinds":
+            runs = [self._places.get(("kinds", kind), ()) for kind in log_filter.value]
+            places = runs[0] if len(runs) == 1 else sorted(chain.from_iterable(runs))
+        else:
+            places = self._places.get((log_filter.by, log_filter.value), [])
+        return places[bisect.bisect_left(places, start):bisect.bisect_left(places, stop)]
+
+    def catch_up(self, stop: int) -> None:
+        """File the record's events up to `stop` under their kind, incident and agencies
+        (the log does so as it shows them, so that no key press waits for it)."""
+        places, record = self._places, self._record
+        for i in range(self._indexed, stop):
+            event = record[i]
+            kind = event.kind
+            places[("kinds", kind)].append(i)
+            if kind in _WITH_INCIDENT and event.incident is not None:
+                places[("incident", event.incident)].append(i)
+            for attr in _AGENCY_ATTRS[kind]:
+                named = getattr(event, attr)
+                for agency in named if isinstance(named, tuple) else (named,):
+                    if agency is not None:
+                        filed = places[("agency", agency)]
+                        if not filed or filed[-1] != i:  # once, however many fields name it
+                            filed.append(i)
+        self._indexed = max(self._indexed, stop)
 
 
 ALL = LogFilter()

@@ -26,7 +26,7 @@ from textual.strip import Strip
 
 from sim import events as ev
 from sim.timeline import line
-from tui.logfilter import ALL, LogFilter
+from tui.logfilter import ALL, EventIndex, LogFilter
 
 KIND_STYLES = {
     "violation": "bold red",
@@ -80,6 +80,7 @@ class EventLog(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, record: Sequence[ev.Event], start: datetime, **kwargs):
         super().__init__(**kwargs)
         self._record = record
+        self._index = EventIndex(record)
         self._start = start
         self._filter = ALL
         self._shown = 0
@@ -101,19 +102,20 @@ class EventLog(ScrollView, can_focus=True, inherit_bindings=False):
         """Show the record's first `shown` events (under the filter)."""
         if shown == self._shown:
             return
+        self._index.catch_up(shown)
         if self._filter is not ALL:
             if shown < self._shown:
                 del self._rows[bisect.bisect_left(self._rows, shown):]
             else:
-                self._rows += self._filter.select(self._record, self._shown, shown)
+                self._rows += self._index.select(self._filter, self._shown, shown)
         self._shown = shown
         self._layout()
 
     def set_filter(self, log_filter: LogFilter) -> None:
-        """Show only the events the filter matches (recomputed over the whole record)."""
+        """Show only the events the filter matches (looked up in the index of the record)."""
         self._filter = ALL if log_filter == ALL else log_filter
-        self._rows = [] if self._filter is ALL else log_filter.select(self._record, 0,
-                                                                        self._shown)
+        self._rows = [] if self._filter is ALL else self._index.select(log_filter, 0,
+                                                                         self._shown)
         self._cursor = None
         self._layout()
 
