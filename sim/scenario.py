@@ -160,7 +160,10 @@ class Decision(Model):
         return self
 
     def option(self, option_id: str) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
+        for option in self.options:  # a loop, not next(generator): a year asks 10^4 times
+            if option.id == option_id:
+                return option
+        return None
 
 
 # --------------------------------------------------------------------------- objectives
