@@ -22,7 +22,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from sim import commands as cmd
 from sim.timeline import describe, tplus
-from tui import logfilter
 from tui.widgets.msel import due
 
 if TYPE_CHECKING:
@@ -189,7 +188,7 @@ def entries(app: TabletopApp) -> Iterator[Entry]:
         for objective in session.scenario.objectives:
             yield Entry(f"note: on {objective.id}", partial(app.open_note, objective.id),
                         objective.text)
-    for choice in logfilter.choices(session.scenario, state):
+    for choice in app.filter_menu.choices(state):
         yield Entry(f"view: log shows {choice.label}", partial(app.set_log_filter, choice),
                     "Filter the event log.")
     if "review" in situation:

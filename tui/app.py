@@ -68,6 +68,7 @@ class TabletopApp(ForkInReview, App):
                  wall: Callable[[], float] = time.monotonic):
         super().__init__()
         self.session = session
+        self.filter_menu = logfilter.FilterMenu(session.scenario)
         self.pace = Pace()
         self._wall = wall
         self.title = session.scenario.title
@@ -252,8 +253,8 @@ class TabletopApp(ForkInReview, App):
     def action_filter_log(self) -> None:
         """Pick what the event log shows."""
         current = self.exercise_screen.query_one(EventLog).filter
-        scenario, state = self.session.scenario, self.session.state
-        filters = [*logfilter.choices(scenario, state), *logfilter.contacts(scenario, state)]
+        state, menu = self.session.state, self.filter_menu
+        filters = [*menu.choices(state), *menu.contacts(state)]
         self.push_screen(FilterModal(filters, current), self._filter_picked)
 
     def _filter_picked(self, picked: LogFilter | None) -> None:

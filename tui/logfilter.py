@@ -1,9 +1,9 @@
 """Which events the log shows: all, one group of kinds, one incident or one agency.
 
 A filter is a value (frozen, comparable); `EventIndex` finds the events it shows among a
-hundred thousand on a key press. `choices` lists the filters worth offering for a scenario
-and the kinds seen so far, for the filter picker and the command palette, and `contacts`
-those for a stream's contacts, for the picker alone.
+hundred thousand on a key press. A scenario's `FilterMenu` lists the filters worth offering
+— to the filter picker and the command palette, and a stream's contacts to the picker
+alone.
 """
 
 from __future__ import annotations
@@ -88,24 +88,30 @@ ALL = LogFilter()
 VIOLATIONS = LogFilter("kinds", GROUPS["violations and lead gaps"], "violations and lead gaps")
 
 
-def choices(scenario: Scenario, state: State) -> Iterator[LogFilter]:
-    """Every filter worth offering: groups, each incident and agency, each kind seen."""
-    yield ALL
-    for label, kinds in GROUPS.items():
-        yield LogFilter("kinds", kinds, label)  # the first is VIOLATIONS
-    for incident in scenario.incidents:
-        yield LogFilter("incident", incident.id, f"incident {incident.id}")
-    for agency in scenario.agencies:
-        yield LogFilter("agency", agency.id, f"agency {agency.id}")
-    for kind in sorted(state.counts):
-        yield LogFilter("kinds", (kind,), f"{kind} events")
+class FilterMenu:
+    """The filters worth offering for one scenario: the ones it always offers — every event,
+    the groups, each scripted incident and agency — made once (a crowded MSEL scripts
+    thousands of incidents, and the picker and the palette ask at every opening or key),
+    then the kinds seen so far."""
 
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.standing = [ALL, *(LogFilter("kinds", kinds, label) for label, kinds in
+                                GROUPS.items())]  # the first group is VIOLATIONS
+        self.standing += [LogFilter("incident", i.id, f"incident {i.id}")
+                          for i in scenario.incidents]
+        self.standing += [LogFilter("agency", a.id, f"agency {a.id}") for a in scenario.agencies]
+        self._scripted = frozenset(incident.id for incident in scenario.incidents)
 
-def contacts(scenario: Scenario, state: State) -> Iterator[LogFilter]:
-    """A filter for each contact a stream has started so far: a year brings thousands, too
-    many for the command palette to match at each key, so only the picker (which narrows
-    as you type) offers them."""
-    scripted = {incident.id for incident in scenario.incidents}
-    for incident in state.incidents:
-        if incident not in scripted:
-            yield LogFilter("incident", incident, f"incident {incident}")
+    def choices(self, state: State) -> list[LogFilter]:
+        """Every filter worth offering now: the standing ones, then each kind seen."""
+        return self.standing + [LogFilter("kinds", (kind,), f"{kind} events")
+                                for kind in sorted(state.counts)]
+
+    def contacts(self, state: State) -> Iterator[LogFilter]:
+        """A filter for each contact a stream has started so far: a year brings thousands,
+        too many for the command palette to match at each key, so only the picker (which
+        narrows as you type) offers them."""
+        for incident in state.incidents:
+            if incident not in self._scripted:
+                yield LogFilter("incident", incident, f"incident {incident}")

@@ -12,7 +12,7 @@ from sim import events as ev
 from sim.engine import Exercise
 from sim.loader import load_scenario
 from sim.state import State
-from tui.logfilter import AGENCY_FIELDS, EventIndex, LogFilter, choices, contacts
+from tui.logfilter import AGENCY_FIELDS, EventIndex, FilterMenu, LogFilter
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
@@ -37,7 +37,8 @@ def record_of(path) -> tuple[list[ev.Event], list[LogFilter]]:
     exercise = Exercise(scenario, 5)
     events = exercise.advance_to(4 * 1440)
     state = State.of(events)
-    offered = [*choices(scenario, state), *contacts(scenario, state)]
+    menu = FilterMenu(scenario)
+    offered = [*menu.choices(state), *menu.contacts(state)]
     return events, offered + [LogFilter("agency", "nobody-here"), LogFilter("incident", "none")]
 
 
