@@ -15,14 +15,16 @@ from sim.scenario import Scenario
 
 
 def start(scenario_text: str, name: str, seed: int, journal_path: str | None,
-          variant: str | None = None) -> Exercise:
+          variant: str | None = None, sink: list[ev.Event] | None = None) -> Exercise:
     """A new exercise from scenario text (or one of its variants), journaled to
-    `journal_path` when given."""
+    `journal_path` when given; its first events (at T+0) go to `sink` when given."""
     scenario = load_scenario_text(scenario_text, name, variant)
     journal = (Journal.create(journal_path, scenario_text, seed, variant) if journal_path
                else None)
     exercise = Exercise(scenario, seed, journal)
-    exercise.advance_to(0.0)
+    first = exercise.advance_to(0.0)
+    if sink is not None:
+        sink += first
     return exercise
 
 
@@ -46,8 +48,10 @@ def replay(scenario: Scenario, seed: int, records: Iterable[CommandRecord],
     return exercise
 
 
-def resume(path: str, scenario_text: str | None = None) -> Exercise:
-    """Reopen a journal where it stopped, checking that it replays to the same events."""
+def resume(path: str, scenario_text: str | None = None,
+           sink: list[ev.Event] | None = None) -> Exercise:
+    """Reopen a journal where it stopped, checking that it replays to the same events
+    (which go to `sink` when given: a console shows them without reading them again)."""
     journal = Journal.open(path)
     if scenario_text is not None and scenario_hash(scenario_text) != journal.meta["scenario_hash"]:
         journal.close()
@@ -64,6 +68,8 @@ def resume(path: str, scenario_text: str | None = None) -> Exercise:
         check_same(path, recorded, produced)
         exercise.journal = journal
         exercise.append_unwritten(produced[len(recorded):])
+        if sink is not None:
+            sink += produced
     except BaseException:
         journal.close()  # a refused journal is not left locked
         raise

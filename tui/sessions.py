@@ -46,11 +46,11 @@ class LiveSession:
 
     mode = "live"
 
-    def __init__(self, exercise: Exercise, journal_path: str | None,
+    def __init__(self, exercise: Exercise, events: list[ev.Event], journal_path: str | None,
                  scratch: tempfile.TemporaryDirectory | None = None):
         exercise.flush()
         self.exercise = exercise
-        self.events: list[ev.Event] = list(exercise.journal.events())
+        self.events = events
         self.journal_path = journal_path
         self._scratch = scratch
 
@@ -116,17 +116,18 @@ def open_live(scenario_path: str | None, journal_path: str | None,
         path = os.path.join(scratch.name, "practice.tabletop.sqlite")
     else:
         path = journal_path
+    events: list[ev.Event] = []
     if os.path.exists(path) or scenario_path is None:
         text = read_text(scenario_path) if scenario_path else None
-        exercise = session.resume(path, text)
+        exercise = session.resume(path, text, events)
         if seed is not None and seed != exercise.seed:
             exercise.journal.close()
             raise ConsoleProblem(f"{path} was played with seed {exercise.seed}, not {seed} — "
                                  "leave out --seed to reopen it, or start a new journal")
     else:
         exercise = session.start(read_text(scenario_path), scenario_path,
-                                 1 if seed is None else seed, path)
-    return LiveSession(exercise, journal_path, scratch)
+                                 1 if seed is None else seed, path, sink=events)
+    return LiveSession(exercise, events, journal_path, scratch)
 
 
 @dataclass(frozen=True)

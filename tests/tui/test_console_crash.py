@@ -11,6 +11,7 @@ import sys
 from console_support import REFERENCE, PtyConsole, journal_commands, wait_until
 
 from sim import commands as cmd
+from sim.journal import Journal, canonical_lines
 from sim.session import resume, start
 from sim.yamlsource import read_text
 from tui.app import make_console
@@ -53,5 +54,9 @@ async def test_a_killed_console_reopens_in_the_same_state(tmp_path):
     app = make_console(None, str(path))  # and the console itself opens there, paused
     async with app.run_test():
         assert (app.session.clock, app.session.state) == (expected.clock, expected.state)
+        journaled = Journal.open(str(path), readonly=True)
+        assert list(canonical_lines(app.session.events)) == list(
+            canonical_lines(list(journaled.events()))), "the log shows what the journal holds"
+        journaled.close()
         assert app.session.state.decided["D-1"].by == "player"
         assert not app.pace.running
