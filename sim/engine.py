@@ -16,7 +16,6 @@ after the same number of engine steps, so a journal always replays to the same e
 
 from __future__ import annotations
 
-import gc
 import math
 import random
 import time
@@ -32,6 +31,7 @@ from sim import commands as cmd
 from sim import events as ev
 from sim import rules
 from sim.agencies import AgencyProcesses, LeadSlots
+from sim.collector import collector_paused
 from sim.randomness import Samplers
 from sim.refusals import refusal
 from sim.scenario import Decision, Order, Scenario
@@ -325,21 +325,6 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         elif isinstance(c, cmd.Rate):
             self.emit(ev.ObjectiveRated(objective=c.objective, rating=c.rating, by=c.by,
                                         why=c.why))
-
-
-class collector_paused:
-    """Pause Python's cyclic garbage collector while the engine steps and writes (or a
-    headless run drives it): neither creates reference cycles (tests/test_engine_clock.py),
-    and collecting among the million facts a year-long run keeps alive cost a fifth of its
-    time. Cycles left when the exercise itself is dropped are collected as usual."""
-
-    def __enter__(self) -> None:
-        self.collecting = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc: object) -> None:
-        if self.collecting:
-            gc.enable()
 
 
 def _as_step(c: Any) -> Any:

@@ -12,7 +12,8 @@ from itertools import accumulate
 
 from sim import commands as cmd
 from sim import events as ev
-from sim.engine import WRITE_BATCH, Exercise, collector_paused
+from sim.collector import collector_paused
+from sim.engine import WRITE_BATCH, Exercise
 from sim.randomness import fixed_uniforms
 from sim.references import unknown
 from sim.scenario import Scenario
