@@ -57,18 +57,17 @@ def run(
         path = journal or os.path.join(scratch, "journal.sqlite")
         exercise = Exercise(scenario, seed, Journal.create(path, text, seed, variant))
         exercise.journal.set_policy(choices)
-        play_out(exercise, policy_for(exercise.scenario, seed, choices), stop)
-        report_run(exercise, list(exercise.journal.events()), summary)
+        events = play_out(exercise, policy_for(exercise.scenario, seed, choices), stop)
+        report_run(exercise, events, summary)
         exercise.journal.close()
 
 
 def report_run(exercise, events: list[ev.Event], summary: bool) -> None:
+    """The timeline (unless `summary`) and the objectives of every event of a run."""
     scenario = exercise.scenario
-    begin = start_of(scenario.clock.start)
     if not summary:
         typer.echo(f"{scenario.title} — seed {exercise.seed}")
-        for e in events:
-            typer.echo(line(begin, e))
+        echo_timeline(scenario.clock.start, events)
     if not exercise.state.ended:
         typer.echo(f"\nStopped at {tplus(exercise.clock)} (the exercise goes on to "
                    f"{tplus(scenario.clock.duration)}): finish it with 'tabletop resume JOURNAL'.")
@@ -86,9 +85,11 @@ def resume_run(
 
     Example: tabletop resume exercise.sqlite
     """
-    exercise = resume(journal)
-    play_out(exercise, policy_for(exercise.scenario, exercise.seed, exercise.journal.policy()))
-    report_run(exercise, list(exercise.journal.events()), summary)
+    events: list[ev.Event] = []
+    exercise = resume(journal, sink=events)
+    events += play_out(exercise, policy_for(exercise.scenario, exercise.seed,
+                                            exercise.journal.policy()))
+    report_run(exercise, events, summary)
     exercise.journal.close()
 
 
@@ -108,11 +109,16 @@ def export(
         for text in canonical_lines(events):
             typer.echo(text)
     else:
-        scenario = load_scenario_text(opened.scenario_text, journal)
-        begin = start_of(scenario.clock.start)
-        for e in events:
-            typer.echo(line(begin, e))
+        echo_timeline(load_scenario_text(opened.scenario_text, journal).clock.start, events)
     opened.close()
+
+
+def echo_timeline(clock_start: str, events: list[ev.Event]) -> None:
+    """One line per event, written at once: a year's 189,000 lines echoed one by one took
+    a second longer."""
+    begin = start_of(clock_start)
+    if events:
+        typer.echo("\n".join(line(begin, e) for e in events))
 
 
 # ---------------------------------------------------------------------- the console
