@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from sim import events as ev
+from sim.collector import collector_paused
 from sim.evaluate import evaluate
 from sim.journal import Journal
 from sim.leads import LeadHistory, lead_history
@@ -174,8 +175,10 @@ def gather(path: str) -> AfterAction:
     try:
         scenario = load_scenario_text(journal.scenario_text, f"{path} (its scenario)",
                                       journal.variant)
-        events = list(journal.events())
-        return after_action(scenario, events, journal.seed, path, journal.meta, journal.clock)
+        with collector_paused():  # a year's events and lines: see `sim.collector`
+            events = list(journal.events())
+            return after_action(scenario, events, journal.seed, path, journal.meta,
+                                journal.clock)
     finally:
         journal.close()
 
@@ -252,9 +255,10 @@ def _decisions(scenario: Scenario, events: Sequence[ev.Event], moment) -> list[D
         key, d = instance_key(o.decision, o.incident), specs[o.decision]
         m = made.get(key)
         option = d.option(m.option) if m else None
+        opened, taken = moment(o), moment(m) if m else None
         lines.append(DecisionLine(
-            key, d.cell, d.prompt.strip(), f"{moment(o).wall} {moment(o).tplus}",
-            f"{moment(m).wall} {moment(m).tplus}" if m else "—",
+            key, d.cell, d.prompt.strip(), f"{opened.wall} {opened.tplus}",
+            f"{taken.wall} {taken.tplus}" if taken else "—",
             m.option if m else "—", option.text if option else "",
             m.by if m else "still open", m.t - o.t if m else None, d.deadline))
     seen = {line.id.partition("@")[0] for line in lines}

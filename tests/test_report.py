@@ -1,6 +1,7 @@
 """The AAR/IP of a journal, in Markdown and HTML: every section, every objective and
 violation named, the HTML well-formed and self-contained, people's text escaped."""
 
+import gc
 import re
 import xml.etree.ElementTree as ET
 
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from sim import commands as cmd
 from sim import events as ev
+from sim.aar import gather
 from sim.cli import app
 from sim.engine import Exercise
 from sim.headless import play_out
@@ -136,3 +138,18 @@ def test_report_refuses_an_unknown_format_and_a_missing_journal(tmp_path):
     path = journal_of(tmp_path / "ex.sqlite", world())
     assert "write md or html" in refusal(tabletop("report", path, "--format", "pdf"))
     assert "no such journal" in refusal(tabletop("report", tmp_path / "nope.sqlite"))
+
+
+def test_gathering_the_aar_makes_no_reference_cycles(tmp_path):
+    """`gather` pauses Python's cyclic collector for speed (`sim.collector`), which is only
+    sound while reading the journal and assembling the AAR/IP leave no cycles behind."""
+    year = next(p for p in SCENARIOS if p.stem == "year-along-the-border")
+    text = year.read_text()
+    path = journal_of(tmp_path / "year.sqlite", text, last_option(load_scenario_text(text, "y")))
+    gc.collect()
+    gc.disable()
+    try:
+        assert gather(path).seams.total > 0
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
