@@ -176,7 +176,7 @@ def gather(path: str) -> AfterAction:
         scenario = load_scenario_text(journal.scenario_text, f"{path} (its scenario)",
                                       journal.variant)
         with collector_paused():  # a year's events and lines: see `sim.collector`
-            events = list(journal.events())
+            events = journal.events()
             return after_action(scenario, events, journal.seed, path, journal.meta,
                                 journal.clock)
     finally:

@@ -4,9 +4,10 @@ reference cycles.
 The collector runs each time a few hundred container objects have been made, and now and
 then looks through every live one: among the million facts a year-long run keeps alive
 that cost a fifth of the run, among the nodes and models of a large scenario more than half
-of loading it, and a sixth of gathering a year's AAR/IP. None of the three makes cycles
-(each is tested: test_engine_clock, test_loader, test_report); whatever a pause leaves is
-collected once the collector runs again."""
+of loading it, and a tenth of reading a year's journal back. Stepping the engine, loading a
+scenario, reading a journal and gathering an AAR/IP make no cycles (tested in
+test_engine_clock, test_loader and test_report); whatever a pause leaves is collected once
+the collector runs again."""
 
 from __future__ import annotations
 

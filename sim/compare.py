@@ -71,7 +71,7 @@ def compare(a: str, b: str) -> Comparison:
 def _read(path: str) -> tuple[str, list[ev.Event]]:
     journal = Journal.open(path, readonly=True)
     try:
-        return journal.scenario_text, list(journal.events())
+        return journal.scenario_text, journal.events()
     finally:
         journal.close()
 

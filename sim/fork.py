@@ -73,7 +73,7 @@ def fork_journal(path: str, decision: str, option: str, out: str | None = None) 
         choices = source.policy()
         scenario = load_scenario_text(text, f"{path} (its scenario)", variant)
         records = [r for r in source.commands() if r.refused is None]
-        original = list(source.events())
+        original = source.events()
     finally:
         source.close()
     opened, made = _check(path, scenario, original, decision, option)

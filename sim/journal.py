@@ -27,6 +27,7 @@ import orjson
 
 from sim import __version__
 from sim import events as ev
+from sim.collector import collector_paused
 from sim.commands import COMMANDS
 from sim.errors import JournalError
 from sim.loader import scenario_hash
@@ -160,11 +161,12 @@ class Journal:
             raise JournalError(f"{self.path}: a command in the journal is not readable "
                                f"({error.__class__.__name__}) — the file is damaged") from None
 
-    def events(self) -> Iterator[ev.Event]:
-        """The events in order."""
-        for seq, t, kind, payload in self._read("SELECT seq, t, kind, payload FROM events "
-                                                "ORDER BY seq"):
-            yield ev.decode(seq, t, kind, payload)
+    def events(self) -> list[ev.Event]:
+        """The events in order (decoded with the cyclic collector paused: see
+        `sim.collector`)."""
+        rows = self._read("SELECT seq, t, kind, payload FROM events ORDER BY seq")
+        with collector_paused():
+            return [ev.decode(*row) for row in rows]
 
     def policy(self) -> dict[str, str]:
         """The decisions a headless run was told to take (`--decide`), for `resume`."""

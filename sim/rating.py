@@ -111,7 +111,7 @@ def record_rating(path: str, objective: str, rating: str, by: str, why: str = ""
         raise RatingRefused(f"'{rating}' is not an HSEEP rating — use P, S, M or U")
     exercise = resume(path)
     try:
-        events = list(exercise.journal.events())
+        events = exercise.journal.events()
         proposed = proposals(exercise.scenario, events)
         if objective not in proposed:
             known = ", ".join(proposed) or "none"

@@ -64,7 +64,7 @@ def resume(path: str, scenario_text: str | None = None,
         produced: list[ev.Event] = []
         exercise = replay(scenario, journal.seed, journal.commands(), produced)
         produced += exercise.advance_to(journal.clock)
-        recorded = list(journal.events())
+        recorded = journal.events()
         check_same(path, recorded, produced)
         exercise.journal = journal
         exercise.append_unwritten(produced[len(recorded):])

@@ -127,7 +127,7 @@ def test_lost_event_batch_after_a_committed_command_is_re_created(tmp_path):
     committed_before = exercise.journal.last_seq()
     exercise.advance_to(50.0)
     exercise.flush()
-    written = list(exercise.journal.events())
+    written = exercise.journal.events()
     exercise.journal.close()
     with closing(sqlite3.connect(path)) as db, db:
         db.execute("DELETE FROM events WHERE seq > ?", (committed_before,))
@@ -135,8 +135,8 @@ def test_lost_event_batch_after_a_committed_command_is_re_created(tmp_path):
 
     resumed = resume(path)
     resumed.flush()
-    assert list(resumed.journal.events()) == written
+    assert resumed.journal.events() == written
     play_out(resumed)
-    finished = list(resumed.journal.events())
+    finished = resumed.journal.events()
     resumed.journal.close()
     assert finished == run(world(), seed=1, moves=[(21.0, command)])

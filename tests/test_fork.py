@@ -56,7 +56,7 @@ objectives:
 def events_of(path: str) -> list[str]:
     journal = Journal.open(path, readonly=True)
     try:
-        return list(canonical_lines(list(journal.events())))
+        return list(canonical_lines(journal.events()))
     finally:
         journal.close()
 

@@ -147,7 +147,7 @@ def test_read_only_journal_can_be_exported_but_not_resumed(read_only_journal):
     before = contents(path)
     copy = shutil.copy(path, os.path.join(os.path.dirname(os.path.dirname(path)), "copy.sqlite"))
     opened = Journal.open(copy, readonly=True)
-    expected = "".join(f"{text}\n" for text in canonical_lines(list(opened.events())))
+    expected = "".join(f"{text}\n" for text in canonical_lines(opened.events()))
     opened.close()
     exported = tabletop("export", path, "--jsonl", wrapper=wrapper)
     assert (exported.returncode, exported.stderr, exported.stdout) == (0, "", expected)
@@ -247,7 +247,7 @@ def test_events_read_back_exactly_as_written_in_any_batch_size(tmp_path, count):
     written = [ev.HandoffRequested(seq=n, t=n / 3, incident=f"c{n}", from_="bp", to="cpb")
                for n in range(1, count + 1)]
     journal.append_events(written, written[-1].t)
-    assert list(journal.events()) == written
+    assert journal.events() == written
     assert journal.clock == written[-1].t
     journal.close()
 

@@ -59,7 +59,7 @@ def aar(request, tmp_path_factory):
     scenario = load_scenario_text(text, str(request.param))
     path = journal_of(tmp_path_factory.mktemp("aar") / "ex.sqlite", text, last_option(scenario))
     journal = Journal.open(path, readonly=True)
-    events = list(journal.events())
+    events = journal.events()
     journal.close()
     return scenario, events, write_report(path, "md"), write_report(path, "html")
 

@@ -153,7 +153,7 @@ class ReviewSession:
         try:
             self.scenario = load_scenario_text(journal.scenario_text,
                                                f"{journal_path} (its scenario)")
-            self.events: list[ev.Event] = list(journal.events())
+            self.events: list[ev.Event] = journal.events()
             reached = journal.clock
         finally:
             journal.close()

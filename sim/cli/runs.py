@@ -104,7 +104,7 @@ def export(
     Example: tabletop export exercise.sqlite --jsonl > events.jsonl
     """
     opened = Journal.open(journal, readonly=True)
-    events = list(opened.events())
+    events = opened.events()
     if jsonl:
         for text in canonical_lines(events):
             typer.echo(text)

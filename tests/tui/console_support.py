@@ -38,7 +38,7 @@ def journal_events(path) -> list[ev.Event]:
     """The events a journal holds, read back from disk."""
     journal = Journal.open(str(path), readonly=True)
     try:
-        return list(journal.events())
+        return journal.events()
     finally:
         journal.close()
 

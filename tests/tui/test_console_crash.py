@@ -56,7 +56,7 @@ async def test_a_killed_console_reopens_in_the_same_state(tmp_path):
         assert (app.session.clock, app.session.state) == (expected.clock, expected.state)
         journaled = Journal.open(str(path), readonly=True)
         assert list(canonical_lines(app.session.events)) == list(
-            canonical_lines(list(journaled.events()))), "the log shows what the journal holds"
+            canonical_lines(journaled.events())), "the log shows what the journal holds"
         journaled.close()
         assert app.session.state.decided["D-1"].by == "player"
         assert not app.pace.running
