@@ -58,7 +58,7 @@ class EventIndex:
             return list(range(start, stop))
         self.catch_up(stop)
         if log_filter.by == "kinds":
-            runs = [self._places.get(("kinds", kind), ()) for kind in log_filter.value]
+            runs = [self._places.get(("kinds", kind), []) for kind in log_filter.value]
             places = runs[0] if len(runs) == 1 else sorted(chain.from_iterable(runs))
         else:
             places = self._places.get((log_filter.by, log_filter.value), [])
@@ -95,7 +95,6 @@ class FilterMenu:
     then the kinds seen so far."""
 
     def __init__(self, scenario: Scenario):
-        self.scenario = scenario
         self.standing = [ALL, *(LogFilter("kinds", kinds, label) for label, kinds in
                                 GROUPS.items())]  # the first group is VIOLATIONS
         self.standing += [LogFilter("incident", i.id, f"incident {i.id}")

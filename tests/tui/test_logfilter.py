@@ -39,7 +39,9 @@ def record_of(path) -> tuple[list[ev.Event], list[LogFilter]]:
     state = State.of(events)
     menu = FilterMenu(scenario)
     offered = [*menu.choices(state), *menu.contacts(state)]
-    return events, offered + [LogFilter("agency", "nobody-here"), LogFilter("incident", "none")]
+    return events, offered + [LogFilter("agency", "nobody-here"), LogFilter("incident", "none"),
+                              LogFilter("kinds", ("message_undeliverable",)),
+                              LogFilter("kinds", ("note", "objective_rated"))]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
