@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sim import events as ev
 
@@ -83,6 +83,20 @@ class State:
         handler = _HANDLERS.get(kind)
         if handler:
             handler(self, event)
+
+    def copy(self) -> State:
+        """An independent copy: folding more events into either leaves the other as it was
+        (a reviewer keeps some as checkpoints, to go back in time without refolding from the
+        start). Events and open decisions are never changed once made, so they are shared."""
+        return replace(
+            self, incidents={k: IncidentNow(**vars(v)) for k, v in self.incidents.items()},
+            open_decisions=dict(self.open_decisions), decided=dict(self.decided),
+            delivered=dict(self.delivered), grants=set(self.grants),
+            coordination_pending=dict(self.coordination_pending),
+            approvals_pending=dict(self.approvals_pending),
+            channels_down=set(self.channels_down), traffic=Counter(self.traffic),
+            withdrawn=set(self.withdrawn), violations=list(self.violations),
+            notes=list(self.notes), ratings=dict(self.ratings), counts=dict(self.counts))
 
     def leading(self, agency: str) -> list[str]:
         """The incidents an agency leads now."""

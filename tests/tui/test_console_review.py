@@ -3,13 +3,18 @@ timeline jumps to any time, decision or violation and shows the state as it was 
 
 from __future__ import annotations
 
-import pytest
-from console_support import REFERENCE, journal_commands, journal_events
+import random
+from dataclasses import fields
 
-from sim.headless import fixed_choices, play_out
+import pytest
+from console_support import REFERENCE, ROOT, journal_commands, journal_events
+
+from sim import events as ev
+from sim.headless import fixed_choices, play_out, policy_for
 from sim.session import start
 from sim.state import State
 from sim.yamlsource import read_text
+from tui import sessions
 from tui.app import make_console
 from tui.screens.pickers import JumpModal, review_time
 from tui.widgets.log import EventLog
@@ -77,3 +82,39 @@ async def test_enter_on_a_log_line_reviews_that_moment(finished):
 def test_review_times_read_as_a_reviewer_writes_them(typed, minutes):
     """Durations, `T+` times and wall-clock labels (the next such time after the start)."""
     assert review_time(typed, "2026-03-14T02:00") == minutes
+
+
+def test_going_back_in_time_from_checkpoints_shows_the_state_as_it_was(tmp_path, monkeypatch):
+    """Review keeps a copy of the state every so many events and goes back from the nearest
+    one: whatever the order of the seeks, the state is the fold of the events up to then."""
+    monkeypatch.setattr(sessions, "MIN_CHECKPOINT_EVERY", 7)
+    path = str(tmp_path / "year.sqlite")
+    year = str(ROOT / "scenarios" / "year-along-the-border.yaml")
+    exercise = start(read_text(year), year, 3, path)
+    play_out(exercise, policy_for(exercise.scenario, 3), until=2 * 1440)
+    exercise.journal.close()
+    review = sessions.ReviewSession(path)
+    events = review.events
+    assert 2 < len(review._checkpoints) <= sessions.CHECKPOINTS + 1  # the empty state, then more
+    rng = random.Random(5)
+    for t in [0.0, review.end_time, *(rng.uniform(0, review.end_time) for _ in range(30))]:
+        review.seek(t)
+        assert review.state == State.of(events, until=t), t
+    review.seek(review.end_time)
+    assert review.state == State.of(events)  # the checkpoints were not changed by the seeks
+
+
+def test_a_copy_of_the_state_shares_nothing_that_folding_changes():
+    """Every container of a copy is its own, and an incident's record too."""
+    state = State()
+    for event in [ev.ExerciseStarted(seq=1, title="x"),
+                  ev.ZoneEntered(seq=2, t=1.0, incident="c1", zone="far")]:
+        state.apply(event)
+    copy = state.copy()
+    assert copy == state
+    for field in fields(State):
+        value = getattr(state, field.name)
+        if isinstance(value, dict | list | set):
+            assert getattr(copy, field.name) is not value, field.name
+    copy.apply(ev.ZoneEntered(seq=3, t=2.0, incident="c1", zone="near"))
+    assert state.incidents["c1"].zone == "far" and state.seq == 2
