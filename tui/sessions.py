@@ -169,7 +169,7 @@ class ReviewSession:
         self._decision_seqs = [e.seq for e in self._decision_events]
         self.state = State()
         # the state after every `_every` events, kept to go back in time from the nearest
-        # one instead of refolding from the start (150 ms a key on 100,000 events): at most
+        # one instead of refolding from the start (a tenth of a second on 100,000 events): at most
         # CHECKPOINTS copies of the state, whatever the journal's length
         self._every = max(MIN_CHECKPOINT_EVERY, math.ceil(len(self.events) / CHECKPOINTS))
         self._checkpoints = [State()]
