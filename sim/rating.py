@@ -109,9 +109,9 @@ def record_rating(path: str, objective: str, rating: str, by: str, why: str = ""
     reason, because the AAR/IP shows both. Returns the proposal it confirmed or overrode."""
     if rating not in RATINGS:
         raise RatingRefused(f"'{rating}' is not an HSEEP rating — use P, S, M or U")
-    exercise = resume(path)
+    events: list[ev.Event] = []
+    exercise = resume(path, sink=events)
     try:
-        events = exercise.journal.events()
         proposed = proposals(exercise.scenario, events)
         if objective not in proposed:
             known = ", ".join(proposed) or "none"
