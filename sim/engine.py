@@ -129,13 +129,14 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         replayable exactly. (`steps` counts as it goes: a policy's answer, journaled during a
         step, is replayed after the steps before it.)"""
         env, state = self.env, self.state
+        peek, step = env.peek, env.step
         stop = math.inf if budget is None else self.steps + budget
         with collector_paused():
             while not state.ended:
-                at = env.peek()
+                at = peek()
                 if at > t or (self.steps >= stop and at > env.now):
                     break
-                env.step()
+                step()
                 self.steps += 1
             reached_t = not state.ended and env.peek() > t
             self.clock = max(self.clock, min(t, self.end_time) if reached_t else env.now)
@@ -195,8 +196,9 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
     def emit(self, event: ev.Event) -> ev.Event:
         """Number and stamp a fact, fold it into the state, queue it for the journal, fire
         triggers."""
-        event.seq, event.t = self.state.seq + 1, self.env.now
-        self.state.apply(event)
+        state = self.state
+        event.seq, event.t = state.seq + 1, self.env.now
+        state.apply(event)
         self._unwritten.append(event)
         self._fresh.append(event)
         kind = event.kind
@@ -205,7 +207,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         if kind in GAP_MAY_CHANGE_FOR_INCIDENT:
             self._reconcile_gap(event.incident)
         elif kind in GAP_MAY_CHANGE_FOR_AGENCY:
-            for incident in self.state.leading(event.agency):
+            for incident in state.leading(event.agency):
                 self._reconcile_gap(incident)
         return event
 
