@@ -6,7 +6,8 @@ the press to the last screen update it caused:
   - filtering the log, recomputed over every event: `v` (violations only, or all again)
     in place; opening the filter picker (`f`, every incident on offer), and Enter in it
     (which also repaints the screen it uncovers);
-  - opening the decision modal (`d`).
+  - opening the decision modal (`d`);
+  - in review, going back one event (←: the state as it was one event earlier).
 And, in a pseudo-terminal, the startup of `tabletop play` on the reference scenario until
 its first paint (the clock bar on screen), median of a few starts; the 100,000-event
 journal's reopening time is printed too. Targets (issue 4): 50 ms per key, 1.5 s to paint.
@@ -98,11 +99,7 @@ async def key_latencies(path: str, presses: int) -> dict[str, list[float]]:
     stamps = repaint_stamps(app)
 
     async def timed(name: str, pilot, key: str) -> None:
-        began, painted = time.perf_counter(), len(stamps)
-        await pilot.press(key)  # returns once the app is idle again
-        if len(stamps) == painted:
-            raise RuntimeError(f"{name}: the key repainted nothing")
-        timings[name].append((stamps[-1] - began) * 1000)
+        timings[name].append(await timed_press(pilot, stamps, name, key))
 
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("l")
@@ -121,6 +118,23 @@ async def key_latencies(path: str, presses: int) -> dict[str, list[float]]:
             await timed("open the decision modal", pilot, "d")
             await pilot.press("escape")
     return timings
+
+
+async def timed_press(pilot, stamps: list[float], name: str, key: str) -> float:
+    """Milliseconds from pressing `key` to the last repaint it caused."""
+    began, painted = time.perf_counter(), len(stamps)
+    await pilot.press(key)  # returns once the app is idle again
+    if len(stamps) == painted:
+        raise RuntimeError(f"{name}: the key repainted nothing")
+    return (stamps[-1] - began) * 1000
+
+
+async def review_latencies(path: str, presses: int) -> list[float]:
+    """Milliseconds for ← in review (the exercise one event earlier), from the end back."""
+    app = make_console(None, path, review=True)
+    stamps = repaint_stamps(app)
+    async with app.run_test(size=(160, 48)) as pilot:
+        return [await timed_press(pilot, stamps, "review ←", "left") for _ in range(presses)]
 
 
 def first_paint(argv: list[str], cwd: str) -> float:
@@ -163,6 +177,8 @@ def main() -> None:
         print(f"key press to repaint, median of {args.presses} (target < 50 ms):")
         for name, values in timings.items():
             print(f"  {name:<26} {statistics.median(values):7.1f} ms")
+        back = statistics.median(asyncio.run(review_latencies(path, args.presses)))
+        print(f"  {'review: ← one event back':<26} {back:7.1f} ms")
         starts = [first_paint([str(TABLETOP), "play", str(REFERENCE), "--journal",
                                os.path.join(folder, f"start-{n}.sqlite")], folder)
                   for n in range(5)]
