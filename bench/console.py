@@ -3,8 +3,8 @@
 Measured under Textual's Pilot (headless, 160×48), median of many key presses, each from
 the press to the last screen update it caused:
   - scrolling the event log one line (↑) and one page (PgUp);
-  - filtering the log, recomputed over every event: `v` (violations only, or all again)
-    in place; opening the filter picker (`f`, every incident on offer), and Enter in it
+  - filtering the log (its events looked up in the log's index): `v` (violations only, or
+    all again) in place; opening the filter picker (`f`, every incident on offer), and Enter in it
     (which also repaints the screen it uncovers);
   - opening the decision modal (`d`);
   - in review, going back one event (←: the state as it was one event earlier).
