@@ -135,27 +135,28 @@ class ScenarioProcesses:
             self._traffic_clear.pop(zone).succeed()
 
     def channel_outage(self, between: tuple[str, ...], minutes: float | None) -> Process:
-        self._outages[between] += 1
-        if self._outages[between] == 1:
-            self._channel_up[between] = self.env.event()
-            self.emit(ev.ChannelWentDown(between=between))
-        if minutes is None:
-            return
-        yield self.env.timeout(minutes)
-        self._outages[between] -= 1
-        if self._outages[between] == 0:
-            self.emit(ev.ChannelCameUp(between=between))
-            self._channel_up.pop(between).succeed()
+        return self._effect_window(self._outages, self._channel_up, between, minutes,
+                                   ev.ChannelWentDown(between=between),
+                                   ev.ChannelCameUp(between=between))
 
     def agency_away(self, agency: str, minutes: float | None) -> Process:
-        self._absences[agency] += 1
-        if self._absences[agency] == 1:
-            self._returned[agency] = self.env.event()
-            self.emit(ev.AgencyWithdrawn(agency=agency))
+        return self._effect_window(self._absences, self._returned, agency, minutes,
+                                   ev.AgencyWithdrawn(agency=agency),
+                                   ev.AgencyReturned(agency=agency))
+
+    def _effect_window(self, windows: dict, over: dict, key, minutes: float | None,
+                       begins: ev.Event, ends: ev.Event) -> Process:
+        """One window of an effect that others may overlap (two injects taking one channel
+        down): the effect begins with the first window and ends with the last, when the
+        SimPy event `over[key]`, which waiting messages and agencies hold, happens."""
+        windows[key] += 1
+        if windows[key] == 1:
+            over[key] = self.env.event()
+            self.emit(begins)
         if minutes is None:
             return
         yield self.env.timeout(minutes)
-        self._absences[agency] -= 1
-        if self._absences[agency] == 0:
-            self.emit(ev.AgencyReturned(agency=agency))
-            self._returned.pop(agency).succeed()
+        windows[key] -= 1
+        if windows[key] == 0:
+            self.emit(ends)
+            over.pop(key).succeed()

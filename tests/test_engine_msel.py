@@ -127,3 +127,24 @@ def test_an_inject_and_a_decision_waiting_on_the_same_event_both_fire():
     events = run(text)
     assert [e.t for e in having(events, "inject_delivered")] == [20.0]
     assert [e.t for e in having(events, "decision_opened")] == [20.0]
+
+
+def test_overlapping_effects_begin_with_the_first_and_end_with_the_last():
+    """Two injects take the bp–partner line down (3–8 and 5–15 minutes) and withdraw the
+    sheriff (4–9 and 6–12): one outage and one absence each, from the first start to the
+    last end; traffic is counted window by window, since each inject names its own."""
+    down = {"channel_down": {"between": ["bp", "partner"], "for": "5m"}}
+    longer = {"channel_down": {"between": ["partner", "bp"], "for": "10m"}}
+    away = {"withdraw": {"agency": "sheriff", "for": "5m"}}
+    away_longer = {"withdraw": {"agency": "sheriff", "for": "6m"}}
+    busy = {"traffic": {"zone": "town", "for": "10m"}}
+    events = run(world(), moves=[
+        (3.0, cmd.AdHocInject(to=("bp",), text="Line drops.", effects=(down,))),
+        (4.0, cmd.AdHocInject(to=("sheriff",), text="Called away.", effects=(away, busy))),
+        (5.0, cmd.AdHocInject(to=("bp",), text="Again.", effects=(longer,))),
+        (6.0, cmd.AdHocInject(to=("sheriff",), text="Away again.", effects=(away_longer, busy)))])
+    seams = ("channel", "agency", "traffic")
+    assert [(e.kind, e.t) for e in events if e.kind.startswith(seams)] == [
+        ("channel_down", 3.0), ("agency_withdrawn", 4.0), ("traffic_started", 4.0),
+        ("traffic_started", 6.0), ("agency_returned", 12.0), ("traffic_ended", 14.0),
+        ("channel_up", 15.0), ("traffic_ended", 16.0)]
