@@ -35,7 +35,6 @@ from sim.engine import Exercise  # noqa: E402
 from sim.journal import Journal  # noqa: E402
 from sim.loader import load_scenario_text  # noqa: E402
 
-MINUTES_PER_YEAR = 365 * 24 * 60
 T = TypeVar("T")
 
 
