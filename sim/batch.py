@@ -131,11 +131,18 @@ def batch(scenario_text: str, name: str, variants: Sequence[str] = (), runs: int
 
 
 def check_writable(path: str) -> None:
-    """Refuse, before any run, a results file in a folder that does not exist."""
+    """Refuse, before any run, a results file that could not be written after them all: in
+    a folder that does not exist or that this user may not write, or a folder itself."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise BatchError(f"cannot write {path}: the folder {folder} does not exist — create "
                          "it first, or choose another file")
+    if os.path.isdir(path):
+        raise BatchError(f"cannot write {path}: it is a folder — name a file in it, e.g. "
+                         f"{os.path.join(path, 'results.csv')}")
+    if not os.access(folder, os.W_OK):
+        raise BatchError(f"cannot write {path}: you may not write in {folder} — choose "
+                         "another folder")
 
 
 def write_csv(rows: Sequence[Row], path: str) -> None:

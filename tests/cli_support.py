@@ -4,9 +4,15 @@ traceback."""
 
 from __future__ import annotations
 
+import os
 import pathlib
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
 
 TABLETOP = pathlib.Path(sys.executable).with_name("tabletop")
 
@@ -34,3 +40,26 @@ def one_line_naming(result: subprocess.CompletedProcess[str], path: object) -> s
     assert len(message.strip().splitlines()) == 1, message
     assert str(path) in message, message
     return message
+
+
+@contextmanager
+def read_only(folder: pathlib.Path) -> Iterator[tuple[str, ...]]:
+    """Make a folder and its files read-only to commands run inside the wrapper this yields.
+    Root writes any file whatever its mode, and tests run as root here: so as root the folder
+    is bind-mounted read-only in a private mount namespace around each command (the same as
+    read-only media); others get chmod, undone afterwards."""
+    if os.geteuid() != 0:
+        modes = {path: path.stat().st_mode for path in (folder, *folder.iterdir())}
+        for path in modes:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        try:
+            yield ()
+        finally:
+            for path, mode in modes.items():
+                path.chmod(mode)
+        return
+    wrapper = ("unshare", "--mount", "sh", "-c",
+               'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"', str(folder))
+    if shutil.which("unshare") is None or subprocess.run([*wrapper, "true"]).returncode != 0:
+        pytest.skip("as root, a read-only folder needs a read-only mount (unshare, CAP_SYS_ADMIN)")
+    yield wrapper

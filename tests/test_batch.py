@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from cli_support import refusal, tabletop
+from cli_support import read_only, refusal, tabletop
 from conftest import ROOT
 from matplotlib.image import imread
 
@@ -116,6 +116,8 @@ def test_policy_naming_an_unknown_option_is_refused(tmp_path):
     (("--variant", "desk", "--variant", "desk"), "a variant is named twice"),
     (("--jobs", "2", "--dask", "local"), "--jobs and --dask: choose one"),
     (("-o", "no-such-folder/results.csv"), "no-such-folder does not exist"),
+    (("-o", str(STORY.parent)), "it is a folder — name a file in it"),
+    (("--plot", str(STORY.parent)), "it is a folder — name a file in it"),
     (("--plot", "chart.gif"), "name the file .png, .svg or .pdf"),
 ])
 def test_command_line_naming_nothing_is_refused(args, said):
@@ -123,6 +125,19 @@ def test_command_line_naming_nothing_is_refused(args, said):
     exit 2, before any run."""
     message = refusal(tabletop("batch", STORY, "--runs", "2", *args))
     assert said in message and len(message.strip().splitlines()) == 1
+
+
+def test_results_file_in_a_folder_one_may_not_write_is_refused_before_any_run(tmp_path):
+    """An analyst's thousand runs are not thrown away at the end for want of a place to
+    write them: a read-only folder is refused up front."""
+    folder = tmp_path / "handed-over"
+    folder.mkdir()
+    with read_only(folder) as wrapper:
+        result = tabletop("batch", STORY, "--runs", "2", "-o", folder / "results.csv",
+                          wrapper=wrapper)
+    message = refusal(result)
+    assert f"you may not write in {folder}" in message
+    assert "runs" not in message.splitlines()[0]  # refused before the progress bar began
 
 
 def test_without_dask_the_dask_option_says_how_to_install_it():

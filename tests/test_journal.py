@@ -11,11 +11,10 @@ import pathlib
 import re
 import shutil
 import sqlite3
-import subprocess
 from contextlib import closing
 
 import pytest
-from cli_support import one_line_naming, tabletop
+from cli_support import one_line_naming, read_only, tabletop
 from conftest import world
 
 from sim import commands as cmd
@@ -121,23 +120,12 @@ def test_damaged_or_foreign_file_is_refused_and_left_byte_for_byte(tmp_path, dam
 
 @pytest.fixture
 def read_only_journal(tmp_path):
-    """A journal its reader cannot write. Root writes any file whatever its mode, and tests run
-    as root here: so as root the folder is bind-mounted read-only in a private mount namespace
-    around each command (the same as a journal on read-only media); others get chmod."""
+    """A journal its reader cannot write, in a folder it cannot write either."""
     folder = tmp_path / "handed-over"
     folder.mkdir()
     path = half_run(str(folder / "exercise.sqlite"))
-    if os.geteuid() != 0:
-        os.chmod(path, 0o444)
-        os.chmod(folder, 0o555)
-        yield path, ()
-        os.chmod(folder, 0o755)
-        return
-    wrapper = ("unshare", "--mount", "sh", "-c",
-               'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"', str(folder))
-    if shutil.which("unshare") is None or subprocess.run([*wrapper, "true"]).returncode != 0:
-        pytest.skip("as root, a read-only journal needs a read-only mount (unshare, CAP_SYS_ADMIN)")
-    yield path, wrapper
+    with read_only(folder) as wrapper:
+        yield path, wrapper
 
 
 def test_read_only_journal_can_be_exported_but_not_resumed(read_only_journal):
