@@ -102,6 +102,9 @@ class Journal:
         if not os.path.exists(path):
             raise JournalError(f"{path}: no such journal — check the path, or start an exercise "
                                "with 'tabletop run/play SCENARIO --journal FILE'")
+        if os.path.isdir(path):
+            raise JournalError(f"{path} is a folder, not a journal — name the journal file in "
+                               "it (a journal is one .sqlite file per exercise)")
         mode = "ro" if readonly else "rw"
         if not readonly and not os.access(path, os.W_OK):
             raise JournalError(f"{path} is read-only — copy it somewhere writable, or open it "

@@ -97,6 +97,13 @@ def test_missing_journal_is_refused_and_not_created(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_folder_given_as_a_journal_is_named_as_a_folder(tmp_path):
+    """`tabletop export exercises/` — the folder, not the file in it — says so."""
+    for command in ("export", "review", "resume"):
+        assert "is a folder, not a journal" in one_line_naming(tabletop(command, tmp_path),
+                                                              tmp_path)
+
+
 @pytest.mark.parametrize("damage", BAD_FILES, ids=list(BAD_FILES))
 def test_damaged_or_foreign_file_is_refused_and_left_byte_for_byte(tmp_path, damage):
     """Every way of opening a damaged or foreign file refuses it, and not one byte changes."""

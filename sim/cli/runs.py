@@ -121,12 +121,6 @@ def echo_timeline(clock_start: str, events: list[ev.Event]) -> None:
         typer.echo("\n".join(line(begin, e) for e in events))
 
 
-# ---------------------------------------------------------------------- the console
-# tui (Textual) is imported inside these two commands only: the others never load it.
-
-
-
-
 @app.command(name="batch")
 def batch_runs(
     scenario_file: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario file.")],
