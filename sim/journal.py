@@ -79,6 +79,7 @@ class Journal:
     def create(cls, path: str, scenario_text: str, seed: int,
                variant: str | None = None) -> Journal:
         """A new journal for a run; refuses to overwrite an existing file."""
+        _not_a_folder(path)
         if os.path.exists(path):
             raise JournalError(f"{path} already exists — reopen it (tabletop resume/play "
                                "--journal) or choose another file name")
@@ -102,9 +103,7 @@ class Journal:
         if not os.path.exists(path):
             raise JournalError(f"{path}: no such journal — check the path, or start an exercise "
                                "with 'tabletop run/play SCENARIO --journal FILE'")
-        if os.path.isdir(path):
-            raise JournalError(f"{path} is a folder, not a journal — name the journal file in "
-                               "it (a journal is one .sqlite file per exercise)")
+        _not_a_folder(path)
         mode = "ro" if readonly else "rw"
         if not readonly and not os.access(path, os.W_OK):
             raise JournalError(f"{path} is read-only — copy it somewhere writable, or open it "
@@ -257,6 +256,12 @@ def _writer_lock(path: str, db: sqlite3.Connection) -> int | None:
                            "it) — close that one first, or look at it read-only with 'tabletop "
                            "review' or 'tabletop export'") from None
     return fd
+
+
+def _not_a_folder(path: str) -> None:
+    if os.path.isdir(path):
+        raise JournalError(f"{path} is a folder, not a journal — name a journal file in it (a "
+                           "journal is one .sqlite file per exercise)")
 
 
 def _uri(path: str) -> str:

@@ -98,10 +98,15 @@ def test_missing_journal_is_refused_and_not_created(tmp_path):
 
 
 def test_a_folder_given_as_a_journal_is_named_as_a_folder(tmp_path):
-    """`tabletop export exercises/` — the folder, not the file in it — says so."""
+    """`tabletop export exercises/` — the folder, not the file in it — says so, and so does
+    `run --journal exercises/`."""
     for command in ("export", "review", "resume"):
         assert "is a folder, not a journal" in one_line_naming(tabletop(command, tmp_path),
                                                               tmp_path)
+    scenario = tmp_path / "story.yaml"
+    scenario.write_text(world())
+    started = tabletop("run", scenario, "--journal", tmp_path)
+    assert "is a folder, not a journal" in one_line_naming(started, tmp_path)
 
 
 @pytest.mark.parametrize("damage", BAD_FILES, ids=list(BAD_FILES))
