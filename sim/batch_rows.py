@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from statistics import median
 
 from sim import events as ev
+from sim.collector import collector_paused
 from sim.evaluate import evaluate
 from sim.leads import lead_history
 from sim.references import RULES
@@ -28,6 +29,11 @@ Row = dict[str, int | float | str | None]
 
 def measures(scenario: Scenario, events: Sequence[ev.Event]) -> Row:
     """The row of measures for one run's events (all of them, from the start)."""
+    with collector_paused():  # a year's spans and lists: see `sim.collector`
+        return _measures(scenario, events)
+
+
+def _measures(scenario: Scenario, events: Sequence[ev.Event]) -> Row:
     end = events[-1].t if events else 0.0
     history = lead_history(events, end, scenario.clock.start)
     first_lead: dict[str, float] = {}

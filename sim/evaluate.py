@@ -24,7 +24,7 @@ class Result:
 
 
 def _first(events: Sequence[ev.Event], event_filter: dict) -> ev.Event | None:
-    return next((e for e in events if ev.matches(e, event_filter)), None)
+    return next(ev.matching(events, event_filter), None)
 
 
 def evaluate_one(objective: Objective, events: Sequence[ev.Event]) -> Result:
@@ -43,7 +43,7 @@ def evaluate_one(objective: Objective, events: Sequence[ev.Event]) -> Result:
                       f"{took:.1f} min from {tplus(start.t)} to {tplus(end.t)} (limit "
                       f"{w.limit:g} min)", w.limit - took if took <= w.limit else None)
     if objective.never is not None:
-        hits = tuple(e.seq for e in events if ev.matches(e, objective.never))
+        hits = tuple(e.seq for e in ev.matching(events, objective.never))
         detail = "never happened" if not hits else f"happened {len(hits)} time(s)"
         return Result(objective, not hits, hits, detail)
     b = objective.before

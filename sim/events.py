@@ -11,7 +11,7 @@ run; `encode`/`decode` are the one place they meet JSON.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
@@ -395,6 +395,13 @@ def decode(seq: int, t: float, kind: str, payload: str) -> Event:
 def matches(event: Event, event_filter: dict[str, Any]) -> bool:
     """Does the event satisfy a filter such as `{event: zone_entered, zone: [a, b]}`?"""
     return event.kind == event_filter["event"] and matches_fields(event, event_filter)
+
+
+def matching(events: Iterable[Event], event_filter: dict[str, Any]) -> Iterator[Event]:
+    """The events that satisfy a filter, in order: `matches` with its field test compiled
+    once and the kind compared first (objectives scan every event of a year's runs)."""
+    kind, test = event_filter["event"], fields_test(event_filter["event"], event_filter)
+    return (e for e in events if e.kind == kind and test(e))
 
 
 def fields_test(kind: str, wanted: dict[str, Any]) -> Callable[[Event], bool]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sim import events as ev
 
 
-@dataclass(frozen=True)
-class Span:
-    """A stretch of time on one incident: led by `who`, or a lead gap in zone `who`."""
+class Span(NamedTuple):
+    """A stretch of time on one incident: led by `who`, or a lead gap in zone `who`. (A
+    named tuple: a year's run has 10^4 of each, and a frozen dataclass took twice as long
+    to make.)"""
 
     incident: str
     who: str
@@ -43,18 +45,19 @@ def lead_history(events: Sequence[ev.Event], end: float, start_label: str) -> Le
             agency, since = leading.pop(incident)
             leads.append(Span(incident, agency, since, t))
 
-    for e in events:
-        if isinstance(e, ev.ZoneEntered):
+    for e in events:  # by kind, not isinstance: a year's runs have 10^5 events each
+        kind = e.kind
+        if kind == "zone_entered":
             present.setdefault(e.incident, [e.t, end])
-        elif isinstance(e, ev.IncidentLeft):
+        elif kind == "incident_left":
             present[e.incident][1] = e.t
             stop_lead(e.incident, e.t)
-        elif isinstance(e, ev.LeadAssigned):
+        elif kind == "lead_assigned":
             stop_lead(e.incident, e.t)
             leading[e.incident] = (e.agency, e.t)
-        elif isinstance(e, ev.LeadGap):
+        elif kind == "lead_gap":
             open_gaps[e.incident] = (e.zone, e.t)
-        elif isinstance(e, ev.LeadGapClosed) and e.incident in open_gaps:
+        elif kind == "lead_gap_closed" and e.incident in open_gaps:
             zone, since = open_gaps.pop(e.incident)
             gaps.append(Span(e.incident, zone, since, e.t))
     for incident in list(leading):

@@ -133,7 +133,7 @@ def record_rating(path: str, objective: str, rating: str, by: str, why: str = ""
 def _window(objective: Objective, events: Sequence[ev.Event]) -> tuple[float, float]:
     """The sim times where the objective's window opens and closes."""
     def first(event_filter: dict) -> ev.Event | None:
-        return next((e for e in events if ev.matches(e, event_filter)), None)
+        return next(ev.matching(events, event_filter), None)
 
     if objective.within is not None:
         begin, done = first(objective.within.from_), first(objective.within.to)
