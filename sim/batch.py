@@ -12,10 +12,8 @@ tasks finished, so the same batch gives the same rows on one process, many or a 
 
 from __future__ import annotations
 
-import csv
 import functools
 import math
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, as_completed
 
@@ -48,12 +46,19 @@ def run_seeds(scenario_text: str, name: str, variant: str | None, seeds: Sequenc
     """A worker's task: several seeds of one variant, as rows in seed order."""
     label = variant or BASE
     scenario = _parsed(scenario_text, name, None if label == BASE else label)
-    identity = {"scenario_hash": scenario_hash(scenario_text), "tabletop_version": __version__}
+    identity = run_identity(scenario_text, choices)
     rows = []
     for seed in seeds:
         events = play_out(Exercise(scenario, seed), policy_for(scenario, seed, choices))
         rows.append({"variant": label, "seed": seed, **identity, **measures(scenario, events)})
     return rows
+
+
+def run_identity(scenario_text: str, choices: dict[str, str] | None) -> Row:
+    """What a run's measures depend on besides its variant and seed: the scenario's text,
+    the tabletop that ran it and the fixed choices (as `D-1=watch D-2=act`)."""
+    return {"scenario_hash": scenario_hash(scenario_text), "tabletop_version": __version__,
+            "decide": " ".join(f"{d}={o}" for d, o in sorted((choices or {}).items()))}
 
 
 @functools.lru_cache(maxsize=8)
@@ -92,13 +97,24 @@ def chunk_size(runs: int) -> int:
     return max(1, min(MAX_CHUNK, math.ceil(runs / 8)))
 
 
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a batch, with the rows of the runs finished by then (those given as
+    done among them) in batch order: they can be kept, and the batch resumed from them."""
+
+    def __init__(self, rows: list[Row], total: int):
+        super().__init__()
+        self.rows, self.total = rows, total
+
+
 def batch(scenario_text: str, name: str, variants: Sequence[str] = (), runs: int = 1,
           executor: Executor | None = None, choices: dict[str, str] | None = None,
-          progress: Callable[[int], None] | None = None) -> list[Row]:
+          progress: Callable[[int], None] | None = None, done: Sequence[Row] = ()) -> list[Row]:
     """Run seeds 1..`runs` of every variant on `executor` (in this process if None) and
     return the rows in variant order, then seed order. `progress` is told how many runs
-    have just finished, as each task ends. The scenario (every variant) and the choices are
-    checked here first, so a mistake is reported once, at its line, before any work."""
+    have just finished, as each task ends. `done` holds the rows of runs made before (read
+    back from an interrupted batch's file): they are not run again, and are returned among
+    the others. The scenario (every variant) and the choices are checked here first, so a
+    mistake is reported once, at its line, before any work."""
     if runs < 1:
         raise BatchError(f"{runs} runs: a batch needs at least one run")
     scenario = load_scenario_text(scenario_text, name)
@@ -106,8 +122,11 @@ def batch(scenario_text: str, name: str, variants: Sequence[str] = (), runs: int
     check_choices(scenario, choices or {})
     executor = executor or InProcess()
     size = chunk_size(runs)
-    seeds = list(range(1, runs + 1))
-    tasks = [(variant, seeds[i:i + size]) for variant in names for i in range(0, runs, size)]
+    made = {(row["variant"], row["seed"]) for row in done}
+    tasks = []
+    for variant in names:
+        todo = [seed for seed in range(1, runs + 1) if (variant, seed) not in made]
+        tasks += [(variant, todo[i:i + size]) for i in range(0, len(todo), size)]
     chunks: list[list[Row] | None] = [None] * len(tasks)
     position: dict[Future, int] = {}
 
@@ -124,36 +143,21 @@ def batch(scenario_text: str, name: str, variants: Sequence[str] = (), runs: int
                 collect(future)
         for future in as_completed([f for f, n in position.items() if chunks[n] is None]):
             collect(future)
+    except KeyboardInterrupt:
+        for future, n in position.items():  # finished while the interrupt was on its way
+            if chunks[n] is None and future.done() and not future.cancelled() \
+                    and future.exception() is None:
+                chunks[n] = future.result()
+        raise BatchInterrupted(_in_order(done, chunks, names), runs * len(names)) from None
     finally:
         for future in position:
             future.cancel()
-    return [row for chunk in chunks for row in chunk]
+    return _in_order(done, chunks, names)
 
 
-def check_writable(path: str) -> None:
-    """Refuse, before any run, a results file that could not be written after them all: in
-    a folder that does not exist or that this user may not write, or a folder itself."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise BatchError(f"cannot write {path}: the folder {folder} does not exist — create "
-                         "it first, or choose another file")
-    if os.path.isdir(path):
-        raise BatchError(f"cannot write {path}: it is a folder — name a file in it, e.g. "
-                         f"{os.path.join(path, 'results.csv')}")
-    if not os.access(folder, os.W_OK):
-        raise BatchError(f"cannot write {path}: you may not write in {folder} — choose "
-                         "another folder")
-
-
-def write_csv(rows: Sequence[Row], path: str) -> None:
-    """One line per run, the columns in row order; an empty cell where nothing was measured."""
-    try:
-        with open(path, "w", newline="", encoding="utf-8") as out:
-            # a variant may add objectives: every column any row has, in order of appearance
-            columns = list(dict.fromkeys(column for row in rows for column in row))
-            writer = csv.DictWriter(out, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
-    except OSError as error:
-        raise BatchError(f"cannot write the results to {path} ({error.strerror}) — choose a "
-                         "file in a folder that exists and that you may write to") from None
+def _in_order(done: Sequence[Row], chunks: list[list[Row] | None],
+              variants: list[str]) -> list[Row]:
+    """The rows made before and those of the chunks finished, by variant, then seed."""
+    rank = {variant: n for n, variant in enumerate(variants)}
+    rows = [*done, *(row for chunk in chunks if chunk for row in chunk)]
+    return sorted(rows, key=lambda row: (rank[row["variant"]], row["seed"]))

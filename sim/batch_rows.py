@@ -25,6 +25,8 @@ from sim.references import RULES
 from sim.scenario import Scenario
 
 Row = dict[str, int | float | str | None]
+# A row's first columns name its run (`sim.batch.run_seeds`); the measures follow them.
+IDENTITY = ("variant", "seed", "scenario_hash", "tabletop_version", "decide")
 
 
 def measures(scenario: Scenario, events: Sequence[ev.Event]) -> Row:

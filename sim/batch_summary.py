@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import fmean, stdev
 
-from sim.batch_rows import Row
+from sim.batch_rows import IDENTITY, Row
 
-IDENTITY = ("variant", "seed", "scenario_hash", "tabletop_version")  # not measures
 NORMAL_975 = 1.96
 T_975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
          2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,

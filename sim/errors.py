@@ -10,6 +10,10 @@ class TabletopError(Exception):
     """Something a person can fix: bad input, a bad file, an impossible request."""
 
 
+class Interrupted(Exception):
+    """A person stopped a command (Ctrl-C); the message says what was kept. Exit 130."""
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One problem in a file, at a place a person can jump to."""

@@ -49,7 +49,7 @@ def test_row_of_a_run_worked_out_by_hand():
     row = run_one(HAND_WORKED, "story.yaml", None, 1)
     assert row == {
         "variant": "base", "seed": 1, "scenario_hash": scenario_hash(HAND_WORKED),
-        "tabletop_version": __version__,
+        "tabletop_version": __version__, "decide": "",
         "met_O-1": 1, "met_O-2": 0,
         "incidents": 1, "undetected": 0, "never_led": 0, "first_lead_min": 2.0,
         "lead_gaps": 1, "lead_gap_min": 15.0,
@@ -63,6 +63,7 @@ def test_row_of_a_run_worked_out_by_hand():
 def test_fixed_choice_replaces_the_default():
     """Choosing 'watch' at D-1 removes the violations and the decision taken by default."""
     row = run_one(HAND_WORKED, "story.yaml", None, 1, {"D-1": "watch"})
+    assert row["decide"] == "D-1=watch"
     assert (row["violations_authority"], row["violations_jurisdiction"],
             row["decisions_by_default"], row["met_O-2"]) == (0, 0, 0, 1)
 

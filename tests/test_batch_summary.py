@@ -14,6 +14,7 @@ from sim.batch_summary import estimate, paired_differences, render, summarize, t
 def rows_of(variant: str, values: list[float | None], column: str = "lead_gap_min") -> list[dict]:
     """Rows for seeds 1, 2, … of one variant, with one measure."""
     return [{"variant": variant, "seed": seed, "scenario_hash": "h", "tabletop_version": "0",
+             "decide": "",
              column: value} for seed, value in enumerate(values, start=1)]
 
 

@@ -5,11 +5,14 @@ scenario is refused with exit 2 and a message that says where and what to write.
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import time
 from datetime import datetime, timedelta
 
 import pytest
-from cli_support import refusal, tabletop
-from conftest import SHARED_EXAMPLE
+from cli_support import TABLETOP, refusal, tabletop
+from conftest import ROOT, SHARED_EXAMPLE
 from library_support import EXERCISES, scenario_at
 from typer.testing import CliRunner
 
@@ -150,3 +153,15 @@ def test_bad_scenario_is_refused_at_its_line_and_column(tmp_path, original, mist
     path.write_text(text.replace(original, mistake, 1))
     first = refusal(tabletop("run", path)).splitlines()[0]
     assert first.startswith(f"{path}:{line}:{column}: ") and message in first
+
+
+def test_ctrl_c_says_the_run_was_interrupted_without_a_traceback():
+    """Ctrl-C in a run with no journal to keep: one line, exit 130 (128 + SIGINT)."""
+    year = ROOT / "scenarios" / "year-along-the-border.yaml"
+    with subprocess.Popen([str(TABLETOP), "run", str(year), "--summary"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as running:
+        time.sleep(1.0)  # under way: the year takes seconds to run
+        running.send_signal(signal.SIGINT)
+        said = running.stderr.read()
+    assert running.returncode == 130
+    assert said == "tabletop: interrupted\n"

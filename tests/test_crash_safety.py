@@ -10,6 +10,7 @@ import subprocess
 import time
 from contextlib import closing
 
+import pytest
 from cli_support import TABLETOP, tabletop
 from conftest import run, world
 
@@ -88,9 +89,11 @@ def uninterrupted() -> list[str]:
     return list(canonical_lines(events))
 
 
-def test_run_killed_midway_resumes_to_the_uninterrupted_result(tmp_path):
-    """SIGKILL once the journal holds 50 committed decisions (of some 6,500); `resume` then
-    finishes the run, and its export equals that of a run never interrupted."""
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_run_killed_midway_resumes_to_the_uninterrupted_result(tmp_path, stop):
+    """SIGKILL (or Ctrl-C's SIGINT, which says how to finish) once the journal holds 50
+    committed decisions (of some 6,500); `resume` then finishes the run, and its export
+    equals that of a run never interrupted."""
     scenario, journal = tmp_path / "long-watch.yaml", tmp_path / "long-watch.sqlite"
     scenario.write_text(LONG_WATCH)
     command = [TABLETOP, "run", scenario, "--seed", SEED, "--journal", journal,
@@ -104,8 +107,14 @@ def test_run_killed_midway_resumes_to_the_uninterrupted_result(tmp_path):
                 assert time.monotonic() < give_up, "the journal never filled"
                 time.sleep(0.01)
         finally:
-            running.send_signal(signal.SIGKILL)
-    assert running.returncode == -signal.SIGKILL
+            running.send_signal(stop)
+        said = running.stderr.read()
+    if stop == signal.SIGKILL:
+        assert running.returncode == -signal.SIGKILL
+    else:
+        assert running.returncode == 130 and "Traceback" not in said
+        assert said.startswith("tabletop: run interrupted near T+")
+        assert f"finish it with 'tabletop resume {journal}'" in said
     expected = uninterrupted()
     assert 0 < count(journal, "events") < len(expected), "killed midway, with events on disk"
 

@@ -22,6 +22,7 @@ from sim.cli.app import (
     print_results,
 )
 from sim.engine import Exercise
+from sim.errors import Interrupted
 from sim.headless import play_out, policy_for
 from sim.journal import Journal, canonical_lines
 from sim.loader import load_scenario_text
@@ -57,7 +58,13 @@ def run(
         path = journal or os.path.join(scratch, "journal.sqlite")
         exercise = Exercise(scenario, seed, Journal.create(path, text, seed, variant))
         exercise.journal.set_policy(choices)
-        events = play_out(exercise, policy_for(exercise.scenario, seed, choices), stop)
+        try:
+            events = play_out(exercise, policy_for(exercise.scenario, seed, choices), stop)
+        except KeyboardInterrupt:
+            if journal is None:
+                raise
+            raise Interrupted(f"run interrupted near {tplus(exercise.env.now)} — its journal "
+                              f"keeps it: finish it with 'tabletop resume {journal}'") from None
         report_run(exercise, events, summary)
         exercise.journal.close()
 
@@ -151,20 +158,30 @@ def batch_runs(
     plot: Annotated[str | None, typer.Option("--plot", metavar="FILE",
                                              help="Draw each measure's distribution per "
                                                   "variant (.png, .svg or .pdf).")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Keep the runs already in the -o file (from an interrupted batch, "
+                         "or a smaller one of the same scenario) and make only the rest.")]
+    = False,
 ) -> None:
     """Run a scenario and its policy variants over many seeds; print each variant's means
     with 95% intervals and its difference from the first variant, paired by seed.
 
     Example: tabletop batch scenarios/year-along-the-border.yaml --runs 100 --variant base
     --variant desk -o year.csv --plot year.png
+
+    Ctrl-C stops a batch and keeps the runs finished in the -o file; the same command with
+    --resume then makes only the rest.
     """
-    from sim.batch import batch, check_writable, variants_to_run, write_csv
+    from sim.batch import BatchInterrupted, batch, run_identity, variants_to_run
+    from sim.batch_csv import check_resumable, check_writable, read_csv, write_csv
     from sim.batch_summary import render
     from sim.executors import executor_for
 
     if jobs is not None and dask is not None:
         raise UsageProblem("--jobs and --dask: choose one (--jobs runs on this machine, "
                            "--dask on a Dask cluster)")
+    if resume and not output:
+        raise UsageProblem("--resume needs -o FILE: the results file of the batch to finish")
     for path in filter(None, (output, plot)):
         check_writable(path)
     if plot:
@@ -174,10 +191,23 @@ def batch_runs(
     text = read_text(scenario_file)
     scenario = load_scenario_text(text, scenario_file)
     choices = parse_choices(scenario, decide)
-    total = runs * len(variants_to_run(scenario, variant))
-    with executor_for(jobs, dask) as executor, typer.progressbar(
-            length=total, label=f"{total} runs", file=sys.stderr) as bar:
-        rows = batch(text, scenario_file, variant, runs, executor, choices, bar.update)
+    names = variants_to_run(scenario, variant)
+    done = read_csv(output) if resume else []
+    check_resumable(done, output or "", run_identity(text, choices), names, runs)
+    total = runs * len(names) - len(done)
+    label = f"{total} runs" + (f" ({len(done)} made before)" if done else "")
+    try:
+        with executor_for(jobs, dask) as executor, typer.progressbar(
+                length=total, label=label, file=sys.stderr) as bar:
+            rows = batch(text, scenario_file, variant, runs, executor, choices, bar.update, done)
+    except BatchInterrupted as stopped:
+        kept = (f"their rows are in {output}; the same command with --resume makes the rest"
+                if output and stopped.rows else "nothing is kept without -o FILE"
+                if not output else "nothing written")
+        if output and stopped.rows:
+            write_csv(stopped.rows, output)
+        raise Interrupted(f"batch interrupted after {len(stopped.rows)} of {stopped.total} "
+                          f"runs — {kept}") from None
     if output:
         write_csv(rows, output)
     typer.echo(render(rows))
