@@ -144,14 +144,17 @@ def batch(scenario_text: str, name: str, variants: Sequence[str] = (), runs: int
         for future in as_completed([f for f, n in position.items() if chunks[n] is None]):
             collect(future)
     except KeyboardInterrupt:
+        # The executor's shutdown cancels what is left: cancelling here too races Dask,
+        # which may be handing a result to the very future cancelled (and logs that).
         for future, n in position.items():  # finished while the interrupt was on its way
             if chunks[n] is None and future.done() and not future.cancelled() \
                     and future.exception() is None:
                 chunks[n] = future.result()
         raise BatchInterrupted(_in_order(done, chunks, names), runs * len(names)) from None
-    finally:
-        for future in position:
+    except BaseException:
+        for future in position:  # a task failed: the rest are not wanted
             future.cancel()
+        raise
     return _in_order(done, chunks, names)
 
 

@@ -12,6 +12,8 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
@@ -66,21 +68,50 @@ def on_dask(address: str) -> Iterator[Executor]:
     except ImportError:
         raise ExecutorError("--dask needs Dask's distributed scheduler, which is not installed "
                             "— install it with: pip install 'tabletop[dask]'") from None
-    with contextlib.ExitStack() as stack:
-        try:
-            if address == LOCAL:
-                cluster = stack.enter_context(LocalCluster(
+    quiet_before = logging.root.manager.disable
+    try:
+        with contextlib.ExitStack() as stack:
+            executor = _connected(stack, address, Client, LocalCluster)
+            try:
+                yield executor
+            except KeyboardInterrupt:  # Dask complains of a cluster closed mid-batch: expected
+                logging.disable(logging.CRITICAL)
+                raise
+            finally:
+                executor.shutdown(wait=False)
+    finally:
+        logging.disable(quiet_before)
+
+
+def _connected(stack: contextlib.ExitStack, address: str, client: type,
+               local_cluster: type) -> Executor:
+    """An executor on a client of the scheduler at `address`, or of a new local cluster,
+    which `stack` closes."""
+    try:
+        if address == LOCAL:  # its logs are Dask's own business: a task's error reaches
+            # the batch through its future, and its workers' heartbeats fail as it closes
+            with ctrl_c_left_to_this_process():
+                cluster = stack.enter_context(local_cluster(
                     n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
-                    dashboard_address=None, silence_logs=logging.ERROR))
-                client = stack.enter_context(Client(cluster))
-            else:
-                client = stack.enter_context(Client(address, timeout=CONNECT_TIMEOUT_S))
-        except (OSError, TimeoutError, ValueError) as error:
-            raise ExecutorError(f"cannot reach a Dask scheduler at {address} ({error}) — give "
-                                "its address as tcp://host:port, or 'local' for a cluster on "
-                                "this machine") from None
-        executor = client.get_executor()
-        try:
-            yield executor
-        finally:
-            executor.shutdown(wait=False)
+                    dashboard_address=None, silence_logs=logging.CRITICAL))
+            return stack.enter_context(client(cluster)).get_executor()
+        return stack.enter_context(client(address, timeout=CONNECT_TIMEOUT_S)).get_executor()
+    except (OSError, TimeoutError, ValueError) as error:
+        raise ExecutorError(f"cannot reach a Dask scheduler at {address} ({error}) — give "
+                            "its address as tcp://host:port, or 'local' for a cluster on "
+                            "this machine") from None
+
+
+@contextlib.contextmanager
+def ctrl_c_left_to_this_process() -> Iterator[None]:
+    """Processes started in this block ignore Ctrl-C (an ignored signal stays ignored in a
+    child, and Python keeps it so): the terminal sends it to them too, and a Dask worker
+    interrupted prints tracebacks, while this process closes the cluster cleanly anyway."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler, and only it gets Ctrl-C
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
