@@ -299,6 +299,10 @@ def _failure(path: str, error: sqlite3.Error) -> JournalError:
     if "readonly" in text or "read-only" in text:
         return JournalError(f"{path} is read-only — copy it somewhere writable, or open it "
                             "read-only with 'tabletop review'")
+    if "disk is full" in text:
+        return JournalError(f"the disk holding {path} is full — free some space: what is in the "
+                            "journal is safe, and 'tabletop resume' (or 'tabletop play "
+                            "--journal') goes on from it")
     if "unable to open" in text:
         return JournalError(f"cannot open {path} — check that its folder exists and is writable")
     return JournalError(f"{path}: {error}")

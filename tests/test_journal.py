@@ -272,3 +272,26 @@ def test_every_kind_encodes_as_canonical_json_and_decodes_back(kind):
     assert text == json.dumps(ev.fields_of(event), sort_keys=True, separators=(",", ":"),
                               ensure_ascii=False)
     assert ev.decode(3, 1.5, kind, text) == event
+
+
+def test_a_full_disk_is_named_and_what_was_journaled_stays(tmp_path):
+    """SQLite's page limit stands in for a full disk: the write that does not fit is refused
+    with what to do, the journal keeps all it held, and it resumes once there is room."""
+    path = str(tmp_path / "exercise.sqlite")
+    exercise = start(world(), "story.yaml", 1, path)
+    exercise.advance_to(21.0)
+    exercise.submit(cmd.AssumeLead(agency="bp", incident="c1"))
+    held = exercise.journal.events()
+    pages = exercise.journal._db.execute("PRAGMA page_count").fetchone()[0]
+    exercise.journal._db.execute(f"PRAGMA max_page_count = {pages}")
+    more = [ev.Note(seq=len(held) + n, t=21.0, text="x" * 200, author="evaluator")
+            for n in range(1, 2001)]  # more than the pages left hold
+    with pytest.raises(JournalError, match="is full — free some space: what is in the journal "
+                                           "is safe, and 'tabletop resume'"):
+        exercise.journal.append_events(more, 21.0)
+    exercise.journal.close()
+    resumed = resume(path)  # a new connection: no page limit, as when space is freed
+    assert resumed.journal.events()[:len(held)] == held
+    assert [c.command for c in resumed.journal.commands()] == [
+        cmd.AssumeLead(agency="bp", incident="c1")]
+    resumed.journal.close()
