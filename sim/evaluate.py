@@ -23,7 +23,8 @@ class Result:
     margin: float | None = None  # minutes to spare (within), when met
 
 
-def _first(events: Sequence[ev.Event], event_filter: dict) -> ev.Event | None:
+def first_matching(events: Sequence[ev.Event], event_filter: dict) -> ev.Event | None:
+    """The first event that satisfies the filter, if any."""
     return next(ev.matching(events, event_filter), None)
 
 
@@ -31,7 +32,7 @@ def evaluate_one(objective: Objective, events: Sequence[ev.Event]) -> Result:
     """Score one objective against the events of a run."""
     if objective.within:
         w = objective.within
-        start, end = _first(events, w.from_), _first(events, w.to)
+        start, end = first_matching(events, w.from_), first_matching(events, w.to)
         if start is None:
             return Result(objective, False, (), f"'{w.from_['event']}' never happened, so the "
                           "clock for this objective never started")
@@ -47,7 +48,7 @@ def evaluate_one(objective: Objective, events: Sequence[ev.Event]) -> Result:
         detail = "never happened" if not hits else f"happened {len(hits)} time(s)"
         return Result(objective, not hits, hits, detail)
     b = objective.before
-    first, then = _first(events, b.first), _first(events, b.then)
+    first, then = first_matching(events, b.first), first_matching(events, b.then)
     if then is None:
         return Result(objective, True, (first.seq,) if first else (),
                       f"'{b.then['event']}' never happened")

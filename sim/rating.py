@@ -29,7 +29,7 @@ from sim import commands as cmd
 from sim import events as ev
 from sim.engine import Refused
 from sim.errors import TabletopError
-from sim.evaluate import Result, evaluate
+from sim.evaluate import Result, evaluate, first_matching
 from sim.scenario import Objective, Scenario
 from sim.session import resume
 from sim.timeline import tplus
@@ -132,14 +132,11 @@ def record_rating(path: str, objective: str, rating: str, by: str, why: str = ""
 
 def _window(objective: Objective, events: Sequence[ev.Event]) -> tuple[float, float]:
     """The sim times where the objective's window opens and closes."""
-    def first(event_filter: dict) -> ev.Event | None:
-        return next(ev.matching(events, event_filter), None)
-
     if objective.within is not None:
-        begin, done = first(objective.within.from_), first(objective.within.to)
-        return begin.t, done.t
+        within = objective.within
+        return (first_matching(events, within.from_).t, first_matching(events, within.to).t)
     if objective.before is not None:
-        then = first(objective.before.then)
+        then = first_matching(events, objective.before.then)
         return 0.0, then.t if then is not None else math.inf
     return 0.0, math.inf
 

@@ -193,7 +193,8 @@ def batch_runs(
     choices = parse_choices(scenario, decide)
     names = variants_to_run(scenario, variant)
     done = read_csv(output) if resume else []
-    check_resumable(done, output or "", run_identity(text, choices), names, runs)
+    if resume:
+        check_resumable(done, output, run_identity(text, choices), names, runs)
     total = runs * len(names) - len(done)
     label = f"{total} runs" + (f" ({len(done)} made before)" if done else "")
     try:
@@ -201,11 +202,13 @@ def batch_runs(
                 length=total, label=label, file=sys.stderr) as bar:
             rows = batch(text, scenario_file, variant, runs, executor, choices, bar.update, done)
     except BatchInterrupted as stopped:
-        kept = (f"their rows are in {output}; the same command with --resume makes the rest"
-                if output and stopped.rows else "nothing is kept without -o FILE"
-                if not output else "nothing written")
-        if output and stopped.rows:
+        if not output:
+            kept = "nothing is kept without -o FILE"
+        elif not stopped.rows:
+            kept = "nothing written"
+        else:
             write_csv(stopped.rows, output)
+            kept = f"their rows are in {output}; the same command with --resume makes the rest"
         raise Interrupted(f"batch interrupted after {len(stopped.rows)} of {stopped.total} "
                           f"runs — {kept}") from None
     if output:
