@@ -19,6 +19,7 @@ from tui.widgets.detail import EventDetail
 from tui.widgets.keys import KeyFooter
 from tui.widgets.log import EventLog
 from tui.widgets.msel import MselPanel
+from tui.widgets.objectives import ObjectiveBoard
 from tui.widgets.timeline import Timeline
 
 WIDE = 150  # columns from which the boards sit side by side
@@ -44,9 +45,13 @@ class ExerciseScreen(Screen):
                 with VerticalScroll(id="agencies-panel", classes="panel") as panel:
                     panel.border_title = "Agencies — incidents led / capacity"
                     yield AgencyBoard(scenario, id="agencies")
-            with VerticalScroll(id="msel-panel", classes="panel") as panel:
-                panel.border_title = "Decisions and MSEL"
-                yield MselPanel(scenario, live, id="msel")
+            with Vertical(id="plan"):
+                with VerticalScroll(id="msel-panel", classes="panel") as panel:
+                    panel.border_title = "Decisions and MSEL"
+                    yield MselPanel(scenario, live, id="msel")
+                with VerticalScroll(id="objectives-panel", classes="panel") as panel:
+                    panel.border_title = "Objectives"
+                    yield ObjectiveBoard(scenario, self.session.events, id="objectives")
         with Vertical(id="log-panel", classes="panel"):
             yield EventLog(self.session.events, start, id="log")
             yield EventDetail(start, id="detail")
@@ -79,8 +84,9 @@ class ExerciseScreen(Screen):
 
     def render_state(self, state, clock: float) -> None:
         """Draw every panel from the state at sim time `clock`."""
-        for panel in (IncidentBoard, AgencyBoard, MselPanel):
+        for panel in (IncidentBoard, AgencyBoard, MselPanel, ObjectiveBoard):
             self.query_one(panel).show(state, clock)
+        self.query_one("#objectives-panel").border_title = self.query_one(ObjectiveBoard).title
         log = self.query_one(EventLog)
         log.show(state.seq)
         self._title_log(log)

@@ -1,0 +1,117 @@
+"""Objectives so far: at a moment of an exercise, which are met, which not, which still open.
+
+`sim.evaluate` scores the objectives of a finished run. An evaluator at the console, or a
+reviewer at a review clock, asks earlier. An objective is decided as soon as nothing later
+can change its verdict — a `never` event happened, a `within` clock ran out or its `to`
+came, a `before` pair came in either order — and open until then; once the exercise has
+ended, every objective is decided as `sim.evaluate` decides it, with its words. Only the
+first event of each filter decides (and every hit of a `never`, which the AAR counts), so
+`ObjectiveWatch` follows a year's events in one pass and answers for any moment of them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import islice
+
+from sim import events as ev
+from sim.evaluate import evaluate_one
+from sim.scenario import Objective
+from sim.timeline import tplus
+
+MET, NOT_MET, OPEN = "met", "not met", "open"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where one objective stands: its verdict so far, and why, in a phrase."""
+
+    objective: Objective
+    verdict: str  # MET, NOT_MET or OPEN
+    detail: str
+
+
+class ObjectiveWatch:
+    """The events that decide each objective, gathered as the record grows."""
+
+    def __init__(self, objectives: Sequence[Objective]):
+        self.objectives = tuple(objectives)
+        self._deciding: list[list[list[ev.Event]]] = []  # objective → filter → its events
+        self._tests: dict[str, list[tuple[Callable[[ev.Event], bool], list[ev.Event], bool]]]
+        self._tests = defaultdict(list)  # kind → (field test, where its events go, all of them)
+        for objective in self.objectives:
+            filters = _filters(objective)
+            found: list[list[ev.Event]] = [[] for _ in filters]
+            self._deciding.append(found)
+            for event_filter, into in zip(filters, found, strict=True):
+                self._tests[event_filter["event"]].append(
+                    (ev.fields_test(event_filter["event"], event_filter), into,
+                     objective.never is not None))
+        self._seen = 0
+
+    def catch_up(self, events: Sequence[ev.Event]) -> None:
+        """Look at the events not seen yet (a record only ever grows)."""
+        tests = self._tests
+        for event in islice(events, self._seen, None):
+            for test, into, every in tests.get(event.kind, ()):
+                if (every or not into) and test(event):
+                    into.append(event)
+        self._seen = max(self._seen, len(events))
+
+    def at(self, seq: int, now: float, ended: bool) -> list[Progress]:
+        """Each objective after the first `seq` events, at sim time `now`."""
+        return [_progress(objective, [[e for e in found if e.seq <= seq] for found in deciding],
+                          now, ended)
+                for objective, deciding in zip(self.objectives, self._deciding, strict=True)]
+
+
+def _filters(objective: Objective) -> tuple[dict, ...]:
+    if objective.within is not None:
+        return objective.within.from_, objective.within.to
+    if objective.before is not None:
+        return objective.before.first, objective.before.then
+    return (objective.never,)
+
+
+def _progress(objective: Objective, found: list[list[ev.Event]], now: float,
+              ended: bool) -> Progress:
+    """The verdict once it cannot change (in `sim.evaluate`'s words), or why it is open."""
+    firsts = [events[0] if events else None for events in found]
+    if not ended:
+        still = _still_open(objective, firsts, now)
+        if still is not None:
+            return still
+    deciding = sorted({e.seq: e for events in found for e in events}.values(),
+                      key=lambda e: e.seq)  # what evaluate finds first in the whole record
+    result = evaluate_one(objective, deciding)
+    return Progress(objective, MET if result.met else NOT_MET, result.detail)
+
+
+def _still_open(objective: Objective, firsts: list[ev.Event | None],
+                now: float) -> Progress | None:
+    """Why the objective is still open at `now`, or None when it is decided."""
+    if objective.within is not None:
+        start, end = firsts
+        limit = objective.within.limit
+        if start is None:
+            return Progress(objective, OPEN, f"waiting for '{objective.within.from_['event']}'")
+        if end is None and now - start.t <= limit:
+            return Progress(objective, OPEN, f"{start.t + limit - now:.0f} of {limit:g} min "
+                                             f"left since {tplus(start.t)}")
+        if end is None:
+            return Progress(objective, NOT_MET, f"no '{objective.within.to['event']}' within "
+                                                f"{limit:g} min of {tplus(start.t)}")
+        return None
+    if objective.never is not None:
+        return None if firsts[0] else Progress(
+            objective, OPEN, f"no '{objective.never['event']}' so far")
+    first, then = firsts
+    if then is None and first is None:
+        return Progress(objective, OPEN, f"neither '{objective.before.first['event']}' nor "
+                                         f"'{objective.before.then['event']}' yet")
+    if then is None:
+        return Progress(objective, MET, f"'{first.kind}' at {tplus(first.t)}, before any "
+                                        f"'{objective.before.then['event']}'")
+    return None
