@@ -15,8 +15,11 @@ import time
 import pytest
 from cli_support import TABLETOP, refusal, tabletop
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.batch import BatchInterrupted, batch
+from sim.batch_csv import read_csv, write_csv
 
 STORY = ROOT / "tests" / "scenarios" / "batch-story.yaml"
 
@@ -149,3 +152,23 @@ def test_resume_refuses_the_file_of_a_changed_scenario(tmp_path):
     message = refusal(tabletop("batch", changed, "--runs", "6", "--jobs", "1", "-o", results,
                                "--resume"))
     assert "the scenario changed since; start a new results file" in message
+
+
+MEASURE = st.one_of(st.none(), st.integers(-10**9, 10**9),
+                    st.floats(allow_nan=False, allow_infinity=False))
+ROWS = st.lists(st.fixed_dictionaries({
+    "variant": st.sampled_from(["base", "desk"]), "seed": st.integers(1, 10**6),
+    "scenario_hash": st.text("0123456789abcdef", min_size=64, max_size=64),
+    "tabletop_version": st.just("0.2.0"), "decide": st.sampled_from(["", "D-1=watch"]),
+    "met_O-1": st.sampled_from([0, 1]), "lead_gap_min": MEASURE, "handoff_median_min": MEASURE,
+}), min_size=1, max_size=20)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=ROWS)
+def test_a_results_file_reads_back_the_values_it_was_written_with(tmp_path_factory, rows):
+    """Whole numbers, fractions (to the last digit), empty measures and every identity
+    column come back as the batch measured them, so a resumed summary is the same."""
+    path = str(tmp_path_factory.mktemp("results") / "results.csv")
+    write_csv(rows, path)
+    assert read_csv(path) == rows
