@@ -80,18 +80,19 @@ def _progress(objective: Objective, found: list[list[ev.Event]], now: float,
     """The verdict once it cannot change (in `sim.evaluate`'s words), or why it is open."""
     firsts = [events[0] if events else None for events in found]
     if not ended:
-        still = _still_open(objective, firsts, now)
-        if still is not None:
-            return still
+        early = _so_far(objective, firsts, now)
+        if early is not None:
+            return early
     deciding = sorted({e.seq: e for events in found for e in events}.values(),
                       key=lambda e: e.seq)  # what evaluate finds first in the whole record
     result = evaluate_one(objective, deciding)
     return Progress(objective, MET if result.met else NOT_MET, result.detail)
 
 
-def _still_open(objective: Objective, firsts: list[ev.Event | None],
-                now: float) -> Progress | None:
-    """Why the objective is still open at `now`, or None when it is decided."""
+def _so_far(objective: Objective, firsts: list[ev.Event | None], now: float) -> Progress | None:
+    """Where the objective stands at `now` when the finished run's evaluation does not say it
+    yet: open (and why), or decided early (a `within` run out, a `before` whose first event
+    came); None when the events so far decide it as `sim.evaluate` would."""
     if objective.within is not None:
         start, end = firsts
         limit = objective.within.limit
