@@ -86,7 +86,7 @@ class ExerciseScreen(Screen):
         """Draw every panel from the state at sim time `clock`."""
         for panel in (IncidentBoard, AgencyBoard, MselPanel, ObjectiveBoard):
             self.query_one(panel).show(state, clock)
-        self.query_one("#objectives-panel").border_title = self.query_one(ObjectiveBoard).title
+        self._title(self.query_one("#objectives-panel"), self.query_one(ObjectiveBoard).title)
         log = self.query_one(EventLog)
         log.show(state.seq)
         self._title_log(log)
@@ -106,7 +106,11 @@ class ExerciseScreen(Screen):
             title = f"Event log — {log.row_count:,} event{'s' if log.row_count != 1 else ''}"
         else:
             title = f"Event log — {log.filter.label} ({log.row_count:,} shown) · f: change filter"
-        panel = self.query_one("#log-panel")
+        self._title(self.query_one("#log-panel"), title)
+
+    @staticmethod
+    def _title(panel, title: str) -> None:
+        """Retitle a panel, repainting its border only when the title changed."""
         if panel.border_title != title:
             panel.border_title = title
 
