@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from sim import events as ev
 from sim.doc_blocks import (
@@ -26,11 +25,12 @@ from sim.doc_blocks import (
     WritingLines,
     write_handout,
 )
+from sim.evaluate import filters_of
 from sim.loader import load_scenario_text
 from sim.msel import default_run, duration_text, scenario_time
 from sim.rating import RATINGS
 from sim.scenario import Objective, Scenario
-from sim.timeline import describe, start_of, tplus, wall
+from sim.timeline import describe, filter_text, start_of, tplus, wall
 
 MODULES = 3  # at most, split at the longest quiet spells
 MODULE_LINES = 30  # events told per module at most
@@ -154,7 +154,7 @@ def evaluation_guide(scenario: Scenario, objective: Objective) -> Handout:
     doc.add(Heading("What will be measured"), Paragraph(measure_text(objective).capitalize()
                                                         + "."))
     evidence = [f"Every {filter_text(f)} event, with its number (seq) and time: tabletop "
-                "report cites these as the objective's evidence." for f in _filters(objective)]
+                "report cites these as the objective's evidence." for f in filters_of(objective)]
     evidence += [f"Inject {i.id} ({scenario_time(i.at) if i.at is not None else 'on trigger'}, "
                  f"to {', '.join(i.recipients)}): {i.text}"
                  + (f" Expected action: {i.expected}" if i.expected else "")
@@ -180,18 +180,3 @@ def measure_text(objective: Objective) -> str:
     b = objective.before
     return (f"whether a {filter_text(b.first)} comes before the first {filter_text(b.then)}; "
             f"met when it does, or when no {filter_text(b.then)} happens")
-
-
-def filter_text(event_filter: dict[str, Any]) -> str:
-    """`'zone_entered' (incident c1, zone strip or town)` for an event filter."""
-    said = [f"{key} {' or '.join(map(str, value)) if isinstance(value, tuple | list) else value}"
-            for key, value in event_filter.items() if key != "event"]
-    return f"'{event_filter['event']}'" + (f" ({', '.join(said)})" if said else "")
-
-
-def _filters(objective: Objective) -> list[dict[str, Any]]:
-    if objective.within:
-        return [objective.within.from_, objective.within.to]
-    if objective.never is not None:
-        return [objective.never]
-    return [objective.before.first, objective.before.then]

@@ -59,6 +59,15 @@ def evaluate_one(objective: Objective, events: Sequence[ev.Event]) -> Result:
                   f"'{b.then['event']}' at {tplus(then.t)} came first")
 
 
+def filters_of(objective: Objective) -> tuple[dict, ...]:
+    """The event filters an objective's measure looks for, in the order it names them."""
+    if objective.within is not None:
+        return objective.within.from_, objective.within.to
+    if objective.before is not None:
+        return objective.before.first, objective.before.then
+    return (objective.never,)
+
+
 def evaluate(scenario: Scenario, events: Sequence[ev.Event]) -> list[Result]:
     """Score every objective of the scenario, in file order."""
     return [evaluate_one(o, events) for o in scenario.objectives]

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from itertools import islice
 
 from sim import events as ev
-from sim.evaluate import evaluate_one
+from sim.evaluate import evaluate_one, filters_of
 from sim.scenario import Objective
-from sim.timeline import tplus
+from sim.timeline import filter_text, tplus
 
 MET, NOT_MET, OPEN = "met", "not met", "open"
 
@@ -42,7 +42,7 @@ class ObjectiveWatch:
         self._tests: dict[str, list[tuple[Callable[[ev.Event], bool], list[ev.Event], bool]]]
         self._tests = defaultdict(list)  # kind → (field test, where its events go, all of them)
         for objective in self.objectives:
-            filters = _filters(objective)
+            filters = filters_of(objective)
             found: list[list[ev.Event]] = [[] for _ in filters]
             self._deciding.append(found)
             for event_filter, into in zip(filters, found, strict=True):
@@ -67,14 +67,6 @@ class ObjectiveWatch:
                 for objective, deciding in zip(self.objectives, self._deciding, strict=True)]
 
 
-def _filters(objective: Objective) -> tuple[dict, ...]:
-    if objective.within is not None:
-        return objective.within.from_, objective.within.to
-    if objective.before is not None:
-        return objective.before.first, objective.before.then
-    return (objective.never,)
-
-
 def _progress(objective: Objective, found: list[list[ev.Event]], now: float,
               ended: bool) -> Progress:
     """The verdict once it cannot change (in `sim.evaluate`'s words), or why it is open."""
@@ -97,22 +89,24 @@ def _so_far(objective: Objective, firsts: list[ev.Event | None], now: float) -> 
         start, end = firsts
         limit = objective.within.limit
         if start is None:
-            return Progress(objective, OPEN, f"waiting for '{objective.within.from_['event']}'")
+            return Progress(objective, OPEN, f"waiting for {filter_text(objective.within.from_)}")
         if end is None and now - start.t <= limit:
             return Progress(objective, OPEN, f"{start.t + limit - now:.0f} of {limit:g} min "
                                              f"left since {tplus(start.t)}")
         if end is None:
-            return Progress(objective, NOT_MET, f"no '{objective.within.to['event']}' within "
-                                                f"{limit:g} min of {tplus(start.t)}")
+            return Progress(objective, NOT_MET, f"ran out at {tplus(start.t + limit)}: no "
+                                                f"{filter_text(objective.within.to)} within "
+                                                f"{limit:g} min")
         return None
     if objective.never is not None:
         return None if firsts[0] else Progress(
-            objective, OPEN, f"no '{objective.never['event']}' so far")
+            objective, OPEN, f"none so far: {filter_text(objective.never)}")
     first, then = firsts
     if then is None and first is None:
-        return Progress(objective, OPEN, f"neither '{objective.before.first['event']}' nor "
-                                         f"'{objective.before.then['event']}' yet")
+        return Progress(objective, OPEN, f"waiting for {filter_text(objective.before.first)} "
+                                         f"or {filter_text(objective.before.then)}")
     if then is None:
-        return Progress(objective, MET, f"'{first.kind}' at {tplus(first.t)}, before any "
-                                        f"'{objective.before.then['event']}'")
+        return Progress(objective, MET, f"at {tplus(first.t)}: "
+                                        f"{filter_text(objective.before.first)}, before any "
+                                        f"{filter_text(objective.before.then)}")
     return None

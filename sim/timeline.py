@@ -6,6 +6,7 @@ fact reads the same wherever a facilitator or reviewer meets it."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from sim import events as ev
 
@@ -82,3 +83,10 @@ def wall(start: datetime, t: float) -> str:
 def line(start: datetime, event: ev.Event) -> str:
     """`02:15 T+15m  sentence` — the timeline's line for an event."""
     return f"{wall(start, event.t)} {tplus(event.t):>8}  {describe(event)}"
+
+
+def filter_text(event_filter: dict[str, Any]) -> str:
+    """`'zone_entered' (incident c1, zone strip or town)` for an event filter."""
+    said = [f"{key} {' or '.join(map(str, value)) if isinstance(value, tuple | list) else value}"
+            for key, value in event_filter.items() if key != "event"]
+    return f"'{event_filter['event']}'" + (f" ({', '.join(said)})" if said else "")

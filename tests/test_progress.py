@@ -49,17 +49,18 @@ def test_each_measure_is_open_until_it_is_decided():
     events, watch = standing(world(OBJECTIVES))
     assert verdicts(watch, events, 2.0) == {
         "O-1": (OPEN, "waiting for 'detected'"), "O-2": (OPEN, "waiting for 'detected'"),
-        "O-3": (OPEN, "no 'violation' so far"),
-        "O-4": (OPEN, "neither 'notified' nor 'zone_entered' yet"),
-        "O-5": (OPEN, "neither 'zone_entered' nor 'zone_entered' yet")}
+        "O-3": (OPEN, "none so far: 'violation'"),
+        "O-4": (OPEN, "waiting for 'notified' or 'zone_entered' (zone town)"),
+        "O-5": (OPEN, "waiting for 'zone_entered' (zone strip) or 'zone_entered' (zone town)")}
     at_5m30 = verdicts(watch, events, 5.5)
     assert at_5m30["O-1"] == (OPEN, "10 of 10 min left since T+5m")
     assert at_5m30["O-2"] == (OPEN, "0 of 1 min left since T+5m")
     assert verdicts(watch, events, 6.5)["O-2"] == (
-        NOT_MET, "no 'lead_assigned' within 1 min of T+5m")
+        NOT_MET, "ran out at T+6m: no 'lead_assigned' within 1 min")
     at_20m = verdicts(watch, events, 20.0)
     assert at_20m["O-1"] == (MET, "2.0 min from T+5m to T+7m (limit 10 min)")
-    assert at_20m["O-5"] == (MET, "'zone_entered' at T+20m, before any 'zone_entered'")
+    assert at_20m["O-5"] == (
+        MET, "at T+20m: 'zone_entered' (zone strip), before any 'zone_entered' (zone town)")
     assert at_20m["O-3"][0] == OPEN and at_20m["O-4"][0] == OPEN
     assert verdicts(watch, events, 40.0)["O-4"] == (
         NOT_MET, "'zone_entered' at T+40m came first")
