@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from console_support import REFERENCE, journal_events, screen_text, step_until
+from textual.notifications import Notify
 
 from sim.evaluate import evaluate
 from sim.headless import fixed_choices, play_out
@@ -31,11 +32,13 @@ def scored(path) -> dict[str, str]:
 
 
 async def test_objectives_open_at_the_start_and_end_as_the_aar_says(tmp_path):
-    """Stepped from T+0 to the controller's end: the first objective decided is decided
-    for good, and the end shows every objective as the evaluation of the journal scores it."""
+    """Stepped from T+0 to the controller's end: the first objective decided is announced
+    and decided for good, and the end shows every objective as the evaluation of the
+    journal scores it (without announcing those the end decides: the end is announced)."""
     path = tmp_path / "exercise.sqlite"
     app = make_console(REFERENCE, str(path), 7)
-    async with app.run_test(size=(160, 48)) as pilot:
+    seen: list = []
+    async with app.run_test(size=(160, 48), message_hook=seen.append) as pilot:
         await pilot.pause()
         objectives = [o.id for o in app.session.scenario.objectives]
         assert shown(app) == dict.fromkeys(objectives, "open")
@@ -49,6 +52,9 @@ async def test_objectives_open_at_the_start_and_end_as_the_aar_says(tmp_path):
         await pilot.press("q")
     assert final == scored(path)
     assert decided.items() <= final.items()
+    announced = [m.notification.title for m in seen if isinstance(m, Notify)
+                 and m.notification.title.startswith("O-")]
+    assert sorted(announced) == sorted(f"{o} {v}" for o, v in decided.items())
 
 
 async def test_review_shows_the_objectives_as_they_stood_at_the_review_clock(tmp_path):

@@ -51,7 +51,7 @@ class ExerciseScreen(Screen):
                     yield MselPanel(scenario, live, id="msel")
                 with VerticalScroll(id="objectives-panel", classes="panel") as panel:
                     panel.border_title = "Objectives"
-                    yield ObjectiveBoard(scenario, self.session.events, id="objectives")
+                    yield ObjectiveBoard(scenario, self.session.events, live, id="objectives")
         with Vertical(id="log-panel", classes="panel"):
             yield EventLog(self.session.events, start, id="log")
             yield EventDetail(start, id="detail")
