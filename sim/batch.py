@@ -35,12 +35,6 @@ class BatchError(TabletopError):
     """A batch asked for something the scenario does not have, or results not writable."""
 
 
-def run_one(scenario_text: str, name: str, variant: str | None, seed: int,
-            choices: dict[str, str] | None = None) -> Row:
-    """One headless run of a variant (None or 'base': the scenario as written) as a row."""
-    return run_seeds(scenario_text, name, variant, (seed,), choices)[0]
-
-
 def run_seeds(scenario_text: str, name: str, variant: str | None, seeds: Sequence[int],
               choices: dict[str, str] | None = None) -> list[Row]:
     """A worker's task: several seeds of one variant, as rows in seed order."""

@@ -8,11 +8,18 @@ import gc
 from conftest import world
 
 from sim import __version__
-from sim.batch import run_one
+from sim.batch import run_seeds
 from sim.batch_rows import measures
 from sim.engine import Exercise
 from sim.headless import play_out
 from sim.loader import load_scenario_text, scenario_hash
+
+
+def run_one(text: str, name: str, variant: str | None, seed: int,
+            choices: dict[str, str] | None = None) -> dict:
+    """The row of one seed, as a batch's worker makes it."""
+    return run_seeds(text, name, variant, (seed,), choices)[0]
+
 
 # c1 is detected by tf at 5m over the far bank and bp takes the lead 2 minutes later;
 # nobody with jurisdiction leads it there until it enters the strip at 20m (a 15-minute
