@@ -180,9 +180,6 @@ class Journal:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('policy', ?)", (text,))
         self.meta["policy"] = text
 
-    def last_seq(self) -> int:
-        return self._read("SELECT coalesce(max(seq), 0) FROM events")[0][0]
-
     # ------------------------------------------------------------------ writing
 
     def record_command(self, t: float, step: int, command: Any, refused: str | None) -> None:
