@@ -7,8 +7,11 @@ from __future__ import annotations
 import os
 import pathlib
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -63,3 +66,23 @@ def read_only(folder: pathlib.Path) -> Iterator[tuple[str, ...]]:
     if shutil.which("unshare") is None or subprocess.run([*wrapper, "true"]).returncode != 0:
         pytest.skip("as root, a read-only folder needs a read-only mount (unshare, CAP_SYS_ADMIN)")
     yield wrapper
+
+
+def ctrl_c(*args: object, seconds: float = 3.0) -> tuple[int, list[str]]:
+    """Run `tabletop ARGS` in a process group of its own and, `seconds` after its first line
+    on stderr (it is under way), send SIGINT to the group as a terminal's Ctrl-C does: its
+    exit code and its stderr, line by line."""
+    running = subprocess.Popen([str(TABLETOP), *map(str, args)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    said: list[str] = []
+    reader = threading.Thread(target=lambda: said.extend(running.stderr), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 60
+    while not said and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(seconds)
+    os.killpg(running.pid, signal.SIGINT)
+    code = running.wait(timeout=120)
+    reader.join(timeout=10)
+    running.stderr.close()
+    return code, said

@@ -7,13 +7,9 @@ from __future__ import annotations
 import importlib.util
 import os
 import pathlib
-import signal
-import subprocess
-import threading
-import time
 
 import pytest
-from cli_support import TABLETOP, refusal, tabletop
+from cli_support import ctrl_c, refusal, tabletop
 from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -55,19 +51,8 @@ def test_ctrl_c_keeps_the_finished_runs_in_the_results_file(tmp_path, where):
     workers get it too): exit 130, a line saying how many runs were kept and nothing else
     (no worker's traceback), and their rows in the file."""
     results = tmp_path / "results.csv"
-    batch_run = subprocess.Popen(
-        [str(TABLETOP), "batch", str(STORY), "--runs", "20000", *where, "-o", str(results)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    said: list[str] = []
-    reader = threading.Thread(target=lambda: said.extend(batch_run.stderr), daemon=True)
-    reader.start()
-    deadline = time.monotonic() + 60
-    while not said and time.monotonic() < deadline:  # the progress bar's label: under way
-        time.sleep(0.1)
-    time.sleep(3.0)  # some tasks done, most not: 60,000 runs take a minute
-    os.killpg(batch_run.pid, signal.SIGINT)
-    assert batch_run.wait(timeout=120) == 130
-    reader.join(timeout=10)
+    code, said = ctrl_c("batch", STORY, "--runs", "20000", *where, "-o", results)
+    assert code == 130
     label, message = said[0], said[-1]
     assert label.strip() == "60000 runs" and len(said) == 2, said
     assert message.startswith("tabletop: batch interrupted after ")
