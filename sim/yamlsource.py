@@ -130,16 +130,27 @@ def parse(text: str, name: str) -> Source:
 
 
 def _check_depth(text: str, name: str) -> None:
-    """Refuse absurd nesting before composing: libyaml's composer recurses, and would crash."""
+    """Refuse absurd nesting before composing: libyaml's composer recurses, and would crash.
+    Newer libyaml refuses a thousand levels itself, while scanning ahead of the events
+    counted here: that refusal gets the same words."""
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _fail(name, _mark(event.start_mark), f"the file nests more than "
-                            f"{MAX_DEPTH} levels deep — check the indentation and brackets")
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep(name, event.start_mark)
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as error:
+        if error.problem != "exceeded maximum nesting depth" or error.problem_mark is None:
+            raise
+        raise _too_deep(name, error.problem_mark) from None
+
+
+def _too_deep(name: str, mark: yaml.Mark) -> ScenarioError:
+    return _fail(name, _mark(mark), f"the file nests more than {MAX_DEPTH} levels deep — "
+                 "check the indentation and brackets")
 
 
 def _syntax_error(error: yaml.MarkedYAMLError, text: str, name: str) -> ScenarioError:

@@ -99,12 +99,25 @@ def test_alias_that_contains_itself_is_refused(tmp_path):
                               "the loop"]
 
 
-def test_absurd_nesting_is_refused_before_it_can_crash_the_parser(tmp_path):
-    """Thousands of nested brackets are refused at the first level too deep (the file's
-    own mapping is the first level, so that is bracket number MAX_DEPTH)."""
-    path = write(tmp_path, "summary: " + "[" * 5000 + "]" * 5000 + "\n" + HEADER + AGENCIES)
+def test_deep_nesting_is_refused_at_the_first_level_too_deep(tmp_path):
+    """The file's own mapping is the first level, so bracket number MAX_DEPTH is one too
+    many."""
+    path = write(tmp_path, "summary: " + "[" * 100 + "]" * 100 + "\n" + HEADER + AGENCIES)
     assert problems(path) == [f"{path}:1:{9 + MAX_DEPTH}: the file nests more than "
                               f"{MAX_DEPTH} levels deep — check the indentation and brackets"]
+
+
+def test_absurd_nesting_is_refused_before_it_can_crash_the_parser(tmp_path):
+    """Thousands of brackets: newer libyaml stops scanning at a thousand levels, ahead of
+    the count that refuses the file at MAX_DEPTH; either way the words are the same, on the
+    line of the brackets."""
+    path = write(tmp_path, "summary: " + "[" * 5000 + "]" * 5000 + "\n" + HEADER + AGENCIES)
+    [problem] = problems(path)
+    where, message = problem.removeprefix(f"{path}:").split(": ", 1)
+    line, column = map(int, where.split(":"))
+    assert (line, message) == (1, f"the file nests more than {MAX_DEPTH} levels deep — check "
+                                  "the indentation and brackets")
+    assert 9 + MAX_DEPTH <= column <= 9 + 5000
 
 
 def test_merge_keys_are_refused(tmp_path):
