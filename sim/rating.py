@@ -22,7 +22,7 @@ one, and a lead gap counts when it opened after the window began.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sim import commands as cmd
@@ -104,28 +104,38 @@ def proposals(scenario: Scenario, events: Sequence[ev.Event]) -> dict[str, Propo
     return {r.objective.id: propose(r, events) for r in evaluate(scenario, events)}
 
 
-def record_rating(path: str, objective: str, rating: str, by: str, why: str = "") -> Proposal:
-    """Journal an evaluator's rating of an objective; an override of the proposal needs a
-    reason, because the AAR/IP shows both. Returns the proposal it confirmed or overrode."""
+def checked(proposed: Mapping[str, Proposal], objective: str, rating: str, why: str,
+            how_to_say_why: str = "add --why TEXT") -> Proposal:
+    """The proposal that a rating confirms or overrides, once the rating may be recorded: an
+    HSEEP rating of one of the objectives, and a reason for an override, because the AAR/IP
+    shows both."""
     if rating not in RATINGS:
         raise RatingRefused(f"'{rating}' is not an HSEEP rating — use P, S, M or U")
+    if objective not in proposed:
+        known = ", ".join(proposed) or "none"
+        raise RatingRefused(f"no objective '{objective}' in this exercise (its objectives: "
+                            f"{known})")
+    if rating != proposed[objective].rating and not why.strip():
+        raise RatingRefused(f"{objective}: the proposed rating is {proposed[objective].rating};"
+                            f" overriding it with {rating} needs a reason — {how_to_say_why}")
+    return proposed[objective]
+
+
+def record_rating(path: str, objective: str, rating: str, by: str, why: str = "") -> Proposal:
+    """Journal an evaluator's rating of an objective (see `checked`). Returns the proposal
+    it confirmed or overrode."""
     events: list[ev.Event] = []
     exercise = resume(path, sink=events)
     try:
-        proposed = proposals(exercise.scenario, events)
-        if objective not in proposed:
-            known = ", ".join(proposed) or "none"
-            raise RatingRefused(f"{path}: no objective '{objective}' in this exercise "
-                                f"(its objectives: {known})")
-        if rating != proposed[objective].rating and not why.strip():
-            raise RatingRefused(f"{objective}: the proposed rating is "
-                                f"{proposed[objective].rating}; overriding it with {rating} "
-                                "needs a reason — add --why TEXT")
+        try:
+            proposal = checked(proposals(exercise.scenario, events), objective, rating, why)
+        except RatingRefused as refused:
+            raise RatingRefused(f"{path}: {refused}") from None
         answer = exercise.submit(cmd.Rate(objective=objective, rating=rating, by=by, why=why))
         if isinstance(answer, Refused):
             raise RatingRefused(f"{path}: the rating was refused: {answer.reason}")
         exercise.flush()
-        return proposed[objective]
+        return proposal
     finally:
         exercise.journal.close()
 
