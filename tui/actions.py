@@ -44,6 +44,7 @@ class ConsoleAction:
     help: str
     modes: tuple[str, ...] = ("live",)
     needs: str | None = None  # a situation fact (see TabletopApp.situation)
+    until_needed: bool = False  # its key works, and shows, only once the situation comes
     show: bool = True
     key_display: str | None = None
     group: Binding.Group | None = None
@@ -75,6 +76,11 @@ ACTIONS: tuple[ConsoleAction, ...] = (
                   "off, notify, request, coordinate, act.", needs="not-ended"),
     ConsoleAction("note.write", "o", "note", "note", "note: write an evaluator note",
                   "Write a note (author, text, objective) into the journal for the AAR."),
+    ConsoleAction("objective.rate", "r", "rate", "rate",
+                  "objective: rate an objective (hotwash)",
+                  "Once the exercise has ended: confirm or override an objective's proposed "
+                  "HSEEP rating (an override needs a reason; the AAR/IP shows both).",
+                  needs="hotwash", until_needed=True),
     ConsoleAction("review.back", "left", "back", "back", "view: previous event",
                   "Move the review clock back to the previous event.", modes=("review",),
                   key_display="←", group=REVIEW_STEP),
@@ -188,6 +194,12 @@ def entries(app: TabletopApp) -> Iterator[Entry]:
         for objective in session.scenario.objectives:
             yield Entry(f"note: on {objective.id}", partial(app.open_note, objective.id),
                         objective.text)
+    if "hotwash" in situation:
+        for objective in session.scenario.objectives:
+            rated = state.ratings.get(objective.id)
+            yield Entry(f"objective: rate {objective.id}"
+                        + (f" (rated {rated.rating} by {rated.by})" if rated else ""),
+                        partial(app.open_rating, objective.id), objective.text)
     for choice in app.filter_menu.choices(state):
         yield Entry(f"view: log shows {choice.label}", partial(app.set_log_filter, choice),
                     "Filter the event log.")

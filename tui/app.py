@@ -23,6 +23,7 @@ from sim import commands as cmd
 from sim import events as ev
 from sim.engine import Accepted, Refused
 from sim.errors import TabletopError
+from sim.rating import proposals
 from sim.timeline import tplus
 from tui import actions, logfilter
 from tui.forking import ForkInReview
@@ -39,6 +40,7 @@ from tui.screens.inject import InjectModal
 from tui.screens.move import MoveModal
 from tui.screens.note import NoteModal
 from tui.screens.pickers import FilterModal, JumpModal
+from tui.screens.rate import RateModal
 from tui.sessions import LANDMARKS, LiveSession, ReviewSession, open_live
 from tui.widgets.log import EventLog
 
@@ -98,14 +100,18 @@ class TabletopApp(ForkInReview, App):
             facts.add("not-ended")
             if state.open_decisions:
                 facts.add("decision-open")
+        if self.session.mode == "live" and state.ended and self.session.scenario.objectives:
+            facts.add("hotwash")
         if self.session.mode == "review" and self.selected_decision() is not None:
             facts.add("decision-selected")
         return frozenset(facts)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys of the other mode are neither shown nor run."""
+        """Keys of the other mode are neither shown nor run, nor those kept for a situation
+        (the hotwash's) before it comes."""
         entry = actions.BY_ACTION.get(action)
-        return entry is None or self.session.mode in entry.modes
+        return entry is None or (self.session.mode in entry.modes and (
+            not entry.until_needed or actions.offered(entry, self.situation())))
 
     # ------------------------------------------------------------------ the clock
 
@@ -118,11 +124,13 @@ class TabletopApp(ForkInReview, App):
         """Tell the screen; stop the clock (and say so) once the exercise has ended."""
         self.exercise_screen.post_message(
             ExerciseAdvanced(fresh, self.session.state, self.session.clock))
+        if any(e.kind == "exercise_ended" for e in fresh):
+            self.refresh_bindings()  # the hotwash's keys
         if self.pace.running and self.session.state.ended:
             self.pace.stop()
             self._paced()
             self.notify(f"The exercise has ended ({self.session.state.ended_reason}). Notes can "
-                        "still be written (o); q quits.", timeout=10)
+                        "still be written (o), objectives rated (r); q quits.", timeout=10)
 
     def _paced(self) -> None:
         """Tell the screen the clock's pace changed."""
@@ -243,6 +251,16 @@ class TabletopApp(ForkInReview, App):
     def open_note(self, objective: str | None) -> None:
         """Show the note form (filed against an objective when given)."""
         self.push_screen(NoteModal(self.session.scenario, objective))
+
+    def action_rate(self) -> None:
+        """Open the rating form on the first objective not yet rated."""
+        self.open_rating(None)
+
+    def open_rating(self, objective: str | None) -> None:
+        """Show the rating form, on its proposal (on an objective, when given)."""
+        session = self.session
+        self.push_screen(RateModal(session.scenario, proposals(session.scenario, session.events),
+                                   session.state.ratings, objective))
 
     def action_end_exercise(self) -> None:
         """Ask before ending the exercise."""

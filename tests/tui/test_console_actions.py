@@ -16,7 +16,7 @@ from tui.screens.pickers import FilterModal
 from tui.widgets.log import EventLog
 
 YEAR = ROOT / "scenarios" / "year-along-the-border.yaml"
-PREFIXES = {"clock", "decision", "inject", "move", "note", "view", "exercise"}
+PREFIXES = {"clock", "decision", "inject", "move", "note", "objective", "view", "exercise"}
 
 
 def test_every_action_has_an_id_and_an_hseep_palette_title():

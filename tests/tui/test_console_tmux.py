@@ -84,3 +84,27 @@ def test_the_clock_runs_and_a_decision_is_recorded_in_a_real_terminal(tmp_path):
     decided = [c.command for c in journal_commands(path) if c.command.kind == "decide"]
     assert [(d.decision, d.option, d.by) for d in decided] == [("D-1", "monitor", "player")]
     assert any(e.kind == "decision_made" and e.by == "player" for e in journal_events(path))
+
+
+def test_the_hotwash_rates_an_objective_in_a_real_terminal(tmp_path):
+    """Ended with `E`, `r` shows the first objective's proposed rating and Enter records it:
+    the objectives panel says so, and the journal holds it."""
+    path = tmp_path / "tmux.sqlite"
+    tmux = Tmux(f"cd {tmp_path} && {TABLETOP} play {REFERENCE} --seed 7 --journal {path}",
+                (120, 36))
+    try:
+        tmux.wait_for(r"PAUSED")
+        tmux.send("E")
+        tmux.wait_for(r"End the exercise")
+        tmux.send("Enter")
+        tmux.wait_for(r"ENDED")
+        tmux.send("r")
+        proposed = tmux.wait_for(r"Proposed: ([PSMU]) — ").group(1)
+        tmux.send("Enter")
+        tmux.wait_for(rf"O-1 +(?:NOT )?MET +rated {proposed} by evaluator")
+        tmux.send("q")
+        wait_until(lambda: not tmux.alive() or None, "the console to quit")
+    finally:
+        tmux.close()
+    rated = [c.command for c in journal_commands(path) if c.command.kind == "rate"]
+    assert [(r.objective, r.rating, r.by) for r in rated] == [("O-1", proposed, "evaluator")]

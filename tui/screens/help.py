@@ -14,7 +14,7 @@ from tui.screens.form import Dialog
 
 LIVE_INTRO = ("The console opens paused at T+0: press Space to start the clock. Everything "
               "you record goes into the journal before it shows as accepted. Ctrl+P opens the "
-              "command palette: type inject, decision, move, note or view.")
+              "command palette: type inject, decision, move, note, objective or view.")
 REVIEW_INTRO = ("Review is read-only. Move the clock with ←/→, [ and ], or j; the boards "
                 "show the exercise as it was then. In the log, Enter jumps to an event. F "
                 "forks at the selected decision into a new journal and compares the two runs.")

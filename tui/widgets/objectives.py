@@ -1,5 +1,6 @@
 """The objectives panel: where each objective stands at the console's clock — met, not met,
-or open and why (a `within` clock counting down) — for the evaluators and the hotwash."""
+or open and why (a `within` clock counting down) — for the evaluators and the hotwash; once
+the exercise has ended, with its proposed HSEEP rating and the evaluator's, when given."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rich.text import Text
 
 from sim import events as ev
 from sim.progress import MET, NOT_MET, OPEN, ObjectiveWatch, Progress
+from sim.rating import proposals
 from sim.scenario import Scenario
 from sim.state import State
 from tui.widgets.base import StateView
@@ -46,6 +48,9 @@ class ObjectiveBoard(StateView):
             if standing else "Objectives")
         if not standing:
             return Text("This scenario has no objectives.", style="dim")
+        proposed = proposals(self.scenario, self.events[:state.seq]) if state.ended else {}
+        if proposed:
+            self.title += f" · {len(state.ratings)} of {len(standing)} rated"
         width = max(len(p.objective.id) for p in standing)
         lines = []
         for p in standing:
@@ -53,6 +58,9 @@ class ObjectiveBoard(StateView):
             line = Text(no_wrap=True, overflow="ellipsis")
             line.append(f"{p.objective.id:<{width}} ", style="bold")
             line.append(f"{label:<7} ", style=style)
+            if proposed:
+                line.append_text(_rating(proposed[p.objective.id].rating,
+                                         state.ratings.get(p.objective.id)))
             line.append(p.detail, style="dim" if p.verdict == OPEN else "")
             lines.append(line)
         return Group(*lines)
@@ -63,3 +71,14 @@ class ObjectiveBoard(StateView):
             self.notify(f"{p.objective.text}\n{p.detail}", title=f"{p.objective.id} {label}",
                         severity="information" if p.verdict == MET else "warning",
                         timeout=10, markup=False)
+
+
+def _rating(proposed: str, rated: ev.ObjectiveRated | None) -> Text:
+    """`proposed P` until an evaluator rates; then `rated S by Dana`, and the proposal when
+    the rating overrode it."""
+    if rated is None:
+        return Text(f"proposed {proposed}  ", style="dim")
+    text = Text(f"rated {rated.rating}", style="bold")
+    text.append(f" by {rated.by}" + (f" (proposed {proposed})" if rated.rating != proposed
+                                     else "") + "  ", style="")
+    return text
