@@ -4,6 +4,8 @@ journal (and so in the AAR/IP) and the objectives panel shows it beside the prop
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from console_support import REFERENCE, journal_commands, journal_events, screen_text
 from textual.widgets import Select
 
@@ -25,6 +27,18 @@ def proposed(path) -> dict[str, str]:
     """Objective → proposed rating, from the journal's events alone."""
     return {o: p.rating for o, p in
             proposals(load_scenario(REFERENCE), journal_events(path)).items()}
+
+
+@asynccontextmanager
+async def rating_form(tmp_path):
+    """The reference exercise ended at T+0 and `r` pressed: (app, pilot, journal path)."""
+    path = tmp_path / "exercise.sqlite"
+    app = make_console(REFERENCE, str(path), 7)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("E", "enter", "r")
+        await pilot.pause()
+        yield app, pilot, path
 
 
 def bindings_shown(app) -> set[str]:
@@ -55,12 +69,7 @@ async def test_the_key_and_the_palette_offer_ratings_only_once_the_exercise_has_
 async def test_enter_confirms_the_proposal_and_the_panel_shows_it(tmp_path):
     """`r` opens on the first objective with its proposal chosen; Enter journals it as the
     evaluator's rating, with no reason needed, and the panel says `rated X by evaluator`."""
-    path = tmp_path / "exercise.sqlite"
-    app = make_console(REFERENCE, str(path), 7)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        await pilot.press("E", "enter", "r")
-        await pilot.pause()
+    async with rating_form(tmp_path) as (app, pilot, path):
         modal = app.screen
         first = app.session.scenario.objectives[0].id
         chosen = modal.query_one("#rating", Select).value
@@ -80,12 +89,7 @@ async def test_enter_confirms_the_proposal_and_the_panel_shows_it(tmp_path):
 async def test_an_override_is_refused_in_place_until_it_has_a_reason(tmp_path):
     """Another rating than the proposal, Enter: refused in the form, nothing journaled. With
     a reason it is journaled, and the panel shows the proposal beside the override."""
-    path = tmp_path / "exercise.sqlite"
-    app = make_console(REFERENCE, str(path), 7)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        await pilot.press("E", "enter", "r")
-        await pilot.pause()
+    async with rating_form(tmp_path) as (app, pilot, path):
         first = app.session.scenario.objectives[0].id
         proposal = app.screen.query_one("#rating", Select).value
         other = next(r for r in RATINGS if r != proposal)
@@ -113,11 +117,8 @@ async def test_an_override_is_refused_in_place_until_it_has_a_reason(tmp_path):
 async def test_choosing_another_objective_starts_from_its_proposal(tmp_path):
     """After the first is rated, `r` opens on the next one; picking an objective in the form
     shows its proposal and says when it was rated already."""
-    path = tmp_path / "exercise.sqlite"
-    app = make_console(REFERENCE, str(path), 7)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        await pilot.press("E", "enter", "r", "enter", "r")
+    async with rating_form(tmp_path) as (app, pilot, path):
+        await pilot.press("enter", "r")
         await pilot.pause()
         objectives = [o.id for o in app.session.scenario.objectives]
         second = app.screen.objective

@@ -42,9 +42,20 @@ class Tmux:
         return subprocess.run(["tmux", "has-session", "-t", self.name],
                               capture_output=True).returncode == 0
 
+    def quit(self) -> None:
+        """Quit the console with `q`, as a facilitator does."""
+        self.send("q")
+        wait_until(lambda: not self.alive() or None, "the console to quit")
+
     def close(self) -> None:
         if self.alive():
             subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+def playing(tmp_path, journal, size: tuple[int, int]) -> Tmux:
+    """The console on the reference scenario (seed 7), journaled to `journal`."""
+    return Tmux(f"cd {tmp_path} && {TABLETOP} play {REFERENCE} --seed 7 --journal {journal}",
+                size)
 
 
 def clock(screen: str) -> int:
@@ -57,8 +68,7 @@ def test_the_clock_runs_and_a_decision_is_recorded_in_a_real_terminal(tmp_path):
     """At 60× the clock visibly moves; stepping to D-1, `d` and Enter record the decision,
     on screen and in the journal."""
     path = tmp_path / "tmux.sqlite"
-    tmux = Tmux(f"cd {tmp_path} && {TABLETOP} play {REFERENCE} --seed 7 --journal {path}",
-                (100, 30))
+    tmux = playing(tmp_path, path, (100, 30))
     try:
         tmux.wait_for(r"PAUSED")
         assert clock(tmux.screen()) == 0
@@ -77,8 +87,7 @@ def test_the_clock_runs_and_a_decision_is_recorded_in_a_real_terminal(tmp_path):
         tmux.wait_for(r"Decision D-1 — bp-sector decides")
         tmux.send("Enter")
         tmux.wait_for(r"Decision D-1: bp-sector takes 'monitor'")
-        tmux.send("q")
-        wait_until(lambda: not tmux.alive() or None, "the console to quit")
+        tmux.quit()
     finally:
         tmux.close()
     decided = [c.command for c in journal_commands(path) if c.command.kind == "decide"]
@@ -90,8 +99,7 @@ def test_the_hotwash_rates_an_objective_in_a_real_terminal(tmp_path):
     """Ended with `E`, `r` shows the first objective's proposed rating and Enter records it:
     the objectives panel says so, and the journal holds it."""
     path = tmp_path / "tmux.sqlite"
-    tmux = Tmux(f"cd {tmp_path} && {TABLETOP} play {REFERENCE} --seed 7 --journal {path}",
-                (120, 36))
+    tmux = playing(tmp_path, path, (120, 36))
     try:
         tmux.wait_for(r"PAUSED")
         tmux.send("E")
@@ -102,8 +110,7 @@ def test_the_hotwash_rates_an_objective_in_a_real_terminal(tmp_path):
         proposed = tmux.wait_for(r"Proposed: ([PSMU]) — ").group(1)
         tmux.send("Enter")
         tmux.wait_for(rf"O-1 +(?:NOT )?MET +rated {proposed} by evaluator")
-        tmux.send("q")
-        wait_until(lambda: not tmux.alive() or None, "the console to quit")
+        tmux.quit()
     finally:
         tmux.close()
     rated = [c.command for c in journal_commands(path) if c.command.kind == "rate"]
