@@ -122,11 +122,17 @@ def checked(proposed: Mapping[str, Proposal], objective: str, rating: str, why: 
 
 
 def record_rating(path: str, objective: str, rating: str, by: str, why: str = "") -> Proposal:
-    """Journal an evaluator's rating of an objective (see `checked`). Returns the proposal
-    it confirmed or overrode."""
+    """Journal an evaluator's rating of an objective (see `checked`), once the exercise has
+    ended: a proposal weighs the whole of it. Returns the proposal it confirmed or
+    overrode."""
     events: list[ev.Event] = []
     exercise = resume(path, sink=events)
     try:
+        if not exercise.state.ended:
+            raise RatingRefused(f"{path}: the exercise has not ended, so its objectives cannot "
+                                "be rated yet — end it in the console (tabletop play --journal "
+                                "FILE, then E), or finish a headless run with tabletop resume "
+                                "FILE")
         try:
             proposal = checked(proposals(exercise.scenario, events), objective, rating, why)
         except RatingRefused as refused:

@@ -73,13 +73,13 @@ objectives:
     assert rated(objectives, moves) == {"O-2": "S"}
 
 
-def journal(tmp_path) -> str:
+def journal(tmp_path, *options: str) -> str:
     """A headless run of the scenario, journaled, leading at once: O-1 is proposed P."""
     path = tmp_path / "scenario.yaml"
     path.write_text(scenario(LEAD_WITHIN % "10m"))
     journal = str(tmp_path / "ex.sqlite")
     result = CliRunner().invoke(app, ["run", str(path), "--journal", journal, "--summary",
-                                       "--decide", "D-1=watch"])
+                                       "--decide", "D-1=watch", *options])
     assert result.exit_code == 0, result.output
     return journal
 
@@ -127,3 +127,13 @@ def test_rating_an_unknown_objective_or_with_a_non_hseep_rating_exits_2(tmp_path
     wrong = refusal(tabletop("rate", path, "O-1", "X", "--by", "Dana"))
     assert "no objective 'O-9'" in unknown and "O-1" in unknown
     assert "use P, S, M or U" in wrong
+
+
+def test_an_exercise_that_has_not_ended_cannot_be_rated_yet(tmp_path):
+    """Stopped at T+5m, before D-1 even opens: a proposal would weigh half an exercise, so
+    the rating is refused with how to end it, and nothing is journaled."""
+    path = journal(tmp_path, "--until", "5m")
+    message = refusal(tabletop("rate", path, "O-1", "P", "--by", "Dana"))
+    assert "the exercise has not ended, so its objectives cannot be rated yet" in message
+    assert "tabletop resume FILE" in message
+    assert ratings_in(path) == []

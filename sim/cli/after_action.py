@@ -54,8 +54,8 @@ def rate(
     why: Annotated[str, typer.Option("--why", help="The reason; needed to override the "
                                      "proposed rating.")] = "",
 ) -> None:
-    """Confirm or override an objective's proposed HSEEP rating (journaled; the AAR/IP
-    shows both).
+    """Confirm or override an objective's proposed HSEEP rating once the exercise has
+    ended (journaled; the AAR/IP shows both).
 
     Example: tabletop rate exercise.sqlite O-1 S --by "J. Evaluator" --why "lead named late"
     """
