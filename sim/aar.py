@@ -18,7 +18,7 @@ from typing import Generic, TypeVar
 
 from sim import events as ev
 from sim.collector import collector_paused
-from sim.evaluate import evaluate
+from sim.evaluate import COUNTED, evaluate, filters_of
 from sim.journal import Journal
 from sim.leads import LeadHistory, lead_history
 from sim.loader import load_scenario_text
@@ -365,7 +365,7 @@ def _capability_of_rule(scenario: Scenario, rule: str) -> str:
     """The capability of an objective that watches this rule; else Operational
     Coordination, the core capability every interagency seam belongs to."""
     for o in scenario.objectives:
-        watched = o.never or {}
+        watched = filters_of(o)[0] if o.measure in COUNTED else {}
         rules = watched.get("rule", rule)
         if (watched.get("event") == "violation" and o.capability
                 and rule in ((rules,) if isinstance(rules, str) else rules)):

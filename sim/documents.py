@@ -30,7 +30,7 @@ from sim.loader import load_scenario_text
 from sim.msel import default_run, duration_text, scenario_time
 from sim.rating import RATINGS
 from sim.scenario import Objective, Scenario
-from sim.timeline import describe, filter_text, start_of, tplus, wall
+from sim.timeline import bounds_text, describe, filter_text, start_of, tplus, wall
 
 MODULES = 3  # at most, split at the longest quiet spells
 MODULE_LINES = 30  # events told per module at most
@@ -177,6 +177,10 @@ def measure_text(objective: Objective) -> str:
                 f"{filter_text(w.to)}; met when it is at most {duration_text(w.limit)}")
     if objective.never is not None:
         return f"whether any {filter_text(objective.never)} happens; met when none does"
+    if objective.count is not None:
+        c = objective.count
+        return (f"how many times {filter_text(c.of)} happens; met when "
+                f"{bounds_text(c.at_least, c.at_most)}")
     b = objective.before
     return (f"whether a {filter_text(b.first)} comes before the first {filter_text(b.then)}; "
             f"met when it does, or when no {filter_text(b.then)} happens")

@@ -2,7 +2,8 @@
 
 An objective is a measure over the journal (FORMAT.md): `within` (the first `to` comes at
 most `limit` after the first `from`), `never` (nothing matches), `before` (a `first`
-event precedes the first `then`, or `then` never happens)."""
+event precedes the first `then`, or `then` never happens) — and, for runs long enough that
+firsts and nevers say little, `count` (how many events match, within bounds)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 
 from sim import events as ev
 from sim.scenario import Objective, Scenario
-from sim.timeline import tplus
+from sim.timeline import bounds_text, tplus
+
+COUNTED = ("never", "count")  # the measures every matching event counts for, not the first
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ def evaluate_one(objective: Objective, events: Sequence[ev.Event]) -> Result:
         hits = tuple(e.seq for e in ev.matching(events, objective.never))
         detail = "never happened" if not hits else f"happened {len(hits)} time(s)"
         return Result(objective, not hits, hits, detail)
+    if objective.count is not None:
+        c = objective.count
+        hits = tuple(e.seq for e in ev.matching(events, c.of))
+        return Result(objective, within_bounds(len(hits), c.at_least, c.at_most), hits,
+                      f"happened {len(hits)} time(s) ({bounds_text(c.at_least, c.at_most)})")
     b = objective.before
     first, then = first_matching(events, b.first), first_matching(events, b.then)
     if then is None:
@@ -59,12 +67,18 @@ def evaluate_one(objective: Objective, events: Sequence[ev.Event]) -> Result:
                   f"'{b.then['event']}' at {tplus(then.t)} came first")
 
 
+def within_bounds(count: int, at_least: int | None, at_most: int | None) -> bool:
+    return (at_least is None or count >= at_least) and (at_most is None or count <= at_most)
+
+
 def filters_of(objective: Objective) -> tuple[dict, ...]:
     """The event filters an objective's measure looks for, in the order it names them."""
     if objective.within is not None:
         return objective.within.from_, objective.within.to
     if objective.before is not None:
         return objective.before.first, objective.before.then
+    if objective.count is not None:
+        return (objective.count.of,)
     return (objective.never,)
 
 

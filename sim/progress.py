@@ -3,9 +3,10 @@
 `sim.evaluate` scores the objectives of a finished run. An evaluator at the console, or a
 reviewer at a review clock, asks earlier. An objective is decided as soon as nothing later
 can change its verdict — a `never` event happened, a `within` clock ran out or its `to`
-came, a `before` pair came in either order — and open until then; once the exercise has
+came, a `before` pair came in either order, a `count` went past its `at_most` (or reached
+its `at_least`, when it has no `at_most`) — and open until then; once the exercise has
 ended, every objective is decided as `sim.evaluate` decides it, with its words. Only the
-first event of each filter decides (and every hit of a `never`, which the AAR counts), so
+first event of each filter decides (and every hit of a `never` or a `count`), so
 `ObjectiveWatch` follows a year's events in one pass and answers for any moment of them.
 """
 
@@ -17,9 +18,9 @@ from dataclasses import dataclass
 from itertools import islice
 
 from sim import events as ev
-from sim.evaluate import evaluate_one, filters_of
+from sim.evaluate import COUNTED, evaluate_one, filters_of
 from sim.scenario import Objective
-from sim.timeline import filter_text, tplus
+from sim.timeline import bounds_text, filter_text, tplus
 
 MET, NOT_MET, OPEN = "met", "not met", "open"
 
@@ -48,7 +49,7 @@ class ObjectiveWatch:
             for event_filter, into in zip(filters, found, strict=True):
                 self._tests[event_filter["event"]].append(
                     (ev.fields_test(event_filter["event"], event_filter), into,
-                     objective.never is not None))
+                     objective.measure in COUNTED))
         self._seen = 0
 
     def catch_up(self, events: Sequence[ev.Event]) -> None:
@@ -70,9 +71,8 @@ class ObjectiveWatch:
 def _progress(objective: Objective, found: list[list[ev.Event]], now: float,
               ended: bool) -> Progress:
     """The verdict once it cannot change (in `sim.evaluate`'s words), or why it is open."""
-    firsts = [events[0] if events else None for events in found]
     if not ended:
-        early = _so_far(objective, firsts, now)
+        early = _so_far(objective, found, now)
         if early is not None:
             return early
     deciding = sorted({e.seq: e for events in found for e in events}.values(),
@@ -81,10 +81,12 @@ def _progress(objective: Objective, found: list[list[ev.Event]], now: float,
     return Progress(objective, MET if result.met else NOT_MET, result.detail)
 
 
-def _so_far(objective: Objective, firsts: list[ev.Event | None], now: float) -> Progress | None:
+def _so_far(objective: Objective, found: list[list[ev.Event]], now: float) -> Progress | None:
     """Where the objective stands at `now` when the finished run's evaluation does not say it
     yet: open (and why), or decided early (a `within` run out, a `before` whose first event
-    came); None when the events so far decide it as `sim.evaluate` would."""
+    came); None when the events so far decide it as `sim.evaluate` would (a `count` past its
+    `at_most`, or at its `at_least` with no `at_most`)."""
+    firsts = [events[0] if events else None for events in found]
     if objective.within is not None:
         start, end = firsts
         limit = objective.within.limit
@@ -101,6 +103,12 @@ def _so_far(objective: Objective, firsts: list[ev.Event | None], now: float) -> 
     if objective.never is not None:
         return None if firsts[0] else Progress(
             objective, OPEN, f"none so far: {filter_text(objective.never)}")
+    if objective.count is not None:
+        c, so_far = objective.count, len(found[0])
+        decided = (so_far > c.at_most if c.at_most is not None else so_far >= c.at_least)
+        return None if decided else Progress(
+            objective, OPEN, f"{so_far} so far ({bounds_text(c.at_least, c.at_most)}): "
+                             f"{filter_text(c.of)}")
     first, then = firsts
     if then is None and first is None:
         return Progress(objective, OPEN, f"waiting for {filter_text(objective.before.first)} "

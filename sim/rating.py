@@ -14,7 +14,7 @@ proposes one from the evidence in the journal; an evaluator confirms or override
 
 "Along the way" is the objective's window: from its `from` event to its `to` event for
 `within`; from the start to its `then` event (or the end) for `before`; the whole
-exercise for `never`. Only events on the incidents the objective's filters name count
+exercise for `never` and `count`. Only events on the incidents the objective's filters name count
 (every incident when they name none), only violations of the rule it names when it names
 one, and a lead gap counts when it opened after the window began.
 """
@@ -29,7 +29,7 @@ from sim import commands as cmd
 from sim import events as ev
 from sim.engine import Refused
 from sim.errors import TabletopError
-from sim.evaluate import Result, evaluate, first_matching
+from sim.evaluate import Result, evaluate, filters_of, first_matching
 from sim.scenario import Objective, Scenario
 from sim.session import resume
 from sim.timeline import tplus
@@ -50,9 +50,9 @@ RULE = (
     ("U", "not met"),
     ("", "'Along the way' is the objective's window: from its 'from' event to its 'to' event "
          "for 'within'; from the start to its 'then' event (or the end) for 'before'; the "
-         "whole exercise for 'never'. Only the incidents the objective names count (all when "
-         "it names none), only the rule it names when it names one, and a lead gap counts "
-         "when it opened after the window began."),
+         "whole exercise for 'never' and 'count'. Only the incidents the objective names "
+         "count (all when it names none), only the rule it names when it names one, and a "
+         "lead gap counts when it opened after the window began."),
 )
 LATE_SHARE = 0.25  # a `within` objective met with less than this share of its limit to spare
 
@@ -159,11 +159,8 @@ def _window(objective: Objective, events: Sequence[ev.Event]) -> tuple[float, fl
 
 def _named(objective: Objective, field: str) -> set[str]:
     """The values of a field (incident, rule) that the objective's filters name."""
-    filters = ((objective.within.from_, objective.within.to) if objective.within
-               else (objective.before.first, objective.before.then) if objective.before
-               else (objective.never,))
     named: set[str] = set()
-    for event_filter in filters:
+    for event_filter in filters_of(objective):
         value = event_filter.get(field)
         named |= {value} if isinstance(value, str) else set(value or ())
     return named

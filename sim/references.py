@@ -107,6 +107,8 @@ class _Checker:
                 self.filter((*at, "within", "to"), objective.within.to)
             if objective.never is not None:
                 self.filter((*at, "never"), objective.never)
+            if objective.count is not None:
+                self.filter((*at, "count", "of"), objective.count.of)
             if objective.before:
                 self.filter((*at, "before", "first"), objective.before.first)
                 self.filter((*at, "before", "then"), objective.before.then)

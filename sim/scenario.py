@@ -180,6 +180,28 @@ class Before(Model):
     then: Filter
 
 
+class Count(Model):
+    """How many events match, against bounds: a year's objectives are rates, not firsts."""
+
+    of: Filter
+    at_most: int | None = Field(default=None, ge=0)
+    at_least: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        if self.at_most is None and self.at_least is None:
+            raise PydanticCustomError("count", "a count needs a bound — add 'at_most: N' or "
+                                      "'at_least: N' (or both)")
+        if self.at_most is not None and self.at_least is not None and (
+                self.at_least > self.at_most):
+            raise PydanticCustomError("count", "at_least is more than at_most, so no run can "
+                                      "meet it — swap or correct them")
+        return self
+
+
+MEASURES = ("within", "never", "before", "count")
+
+
 class Objective(Model):
     """What the evaluators score, as a measure over the journal."""
 
@@ -189,19 +211,20 @@ class Objective(Model):
     within: Within | None = None
     never: Filter | None = None
     before: Before | None = None
+    count: Count | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Any:
-        given = [m for m in ("within", "never", "before") if getattr(self, m) is not None]
+        given = [m for m in MEASURES if getattr(self, m) is not None]
         if len(given) != 1:
             raise PydanticCustomError(
-                "measure", "an objective has exactly one measure: within, never or before"
+                "measure", "an objective has exactly one measure: within, never, before or count"
                 + (f" (found {', '.join(given)}) — keep one" if given else " — add one"))
         return self
 
     @property
     def measure(self) -> str:
-        return "within" if self.within else "never" if self.never is not None else "before"
+        return next(m for m in MEASURES if getattr(self, m) is not None)
 
 
 # --------------------------------------------------------------------------- analysis at scale

@@ -90,3 +90,10 @@ def filter_text(event_filter: dict[str, Any]) -> str:
     said = [f"{key} {' or '.join(map(str, value)) if isinstance(value, tuple | list) else value}"
             for key, value in event_filter.items() if key != "event"]
     return f"'{event_filter['event']}'" + (f" ({', '.join(said)})" if said else "")
+
+
+def bounds_text(at_least: int | None, at_most: int | None) -> str:
+    """`at most 50`, `at least 3` or `3 to 50` for a count objective's bounds."""
+    if at_least is None:
+        return f"at most {at_most}"
+    return f"at least {at_least}" if at_most is None else f"{at_least} to {at_most}"

@@ -243,7 +243,8 @@ def test_objective_needs_exactly_one_measure(tmp_path):
             before: {first: {event: lead_assigned}, then: {event: action_taken}}
         """, AGENCIES))
     assert problems(path) == [f"{path}:2:5: objectives[0]: an objective has exactly one "
-                              "measure: within, never or before (found never, before) — keep one"]
+                              "measure: within, never, before or count (found never, before) — "
+                              "keep one"]
 
 
 def test_list_with_too_few_items_says_how_many_it_needs(tmp_path):
