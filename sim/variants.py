@@ -3,8 +3,9 @@
 A variant's `set` replaces values by id path — `authorities.border-mitigation.approval`,
 `channels.bilateral liaison.latency`, `agencies.bp-sector.respond` — and its `add`
 appends items to sections (`orders: [...]`). The result is validated like any scenario;
-positions are carried over, so an error in a changed value points at the variant's own
-line, and everything else at the original's.
+positions are carried over, so an error in a changed value — or in what holds it, such as a
+count whose new `at_least` passes its `at_most` — points at the variant's own line, and
+everything else at the original's. (The original is valid by then: it is checked first.)
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def apply(source: Source, index: int) -> tuple[Source, list[Diagnostic]]:
             continue
         _put(data, target, copy.deepcopy(value))
         _rebase(marks, target, (*at, "set", key))
+        for depth in range(1, len(target)):  # what holds the value: a check across its
+            marks[target[:depth]] = marks[(*at, "set", key)]  # fields is this line's doing
     for section, items in (variant.get("add") or {}).items():
         existing = data.setdefault(section, [])
         if not isinstance(existing, list) or not isinstance(items, list):

@@ -177,6 +177,22 @@ def test_variant_error_points_at_the_variants_own_line():
     assert "'soon' is not a duration" in problem.message
 
 
+def test_variant_breaking_a_check_across_fields_points_at_its_own_line():
+    """The variant's `at_least` passes the objective's `at_most`: the count as a whole is
+    wrong, and it is the variant's line that made it so."""
+    text = world(VARIANTS.replace("      channels.3.latency: 2m\n",
+                                  "      objectives.O-1.count.at_least: 9\n"),
+                 "objectives:\n  - {id: O-1, text: Few., count: {of: {event: violation}, "
+                 "at_most: 5}}\n")
+    line = text.splitlines().index("      objectives.O-1.count.at_least: 9") + 1
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_text(text, "story.yaml")
+    [problem] = raised.value.diagnostics
+    assert (problem.line, problem.path) == (line, "objectives[0].count")
+    assert problem.message == ("in variant 'desk': at_least is more than at_most, so no run "
+                               "can meet it — swap or correct them")
+
+
 def test_variant_path_to_nothing_is_refused_with_a_suggestion():
     """`authorities.mitgate` names no authority: did you mean 'mitigate'?"""
     text = world(VARIANTS.replace("authorities.mitigate.approval", "authorities.mitgate.approval"))
