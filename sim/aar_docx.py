@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from sim.aar import DECIDED_BY, AfterAction, Listed, gather
 from sim.doc_blocks import Bullets, Handout, Heading, Paragraph, Table, as_docx
+from sim.outputs import check_writable, writing
 from sim.rating import RATINGS, RULE
-from sim.report import SECTIONS, ReportProblem
+from sim.report import SECTIONS
 from sim.report import _minutes as minutes
 from sim.timeline import tplus
 
@@ -20,12 +21,10 @@ HEADINGS = dict(SECTIONS)
 
 def write_docx(journal: str, out: str) -> str:
     """Write the AAR/IP of a journal to `out` as a Word document; its path."""
+    check_writable(out, "aar.docx")
     document = as_docx(aar_handout(gather(journal)))
-    try:
+    with writing(out):
         document.save(out)
-    except OSError as error:
-        raise ReportProblem(f"cannot write {out}: {error.strerror or error} — check that its "
-                            "folder exists and is writable") from None
     return out
 
 

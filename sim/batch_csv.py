@@ -12,45 +12,25 @@ as None, so a resumed batch's summary and file are those of an uninterrupted one
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Sequence
 
 from sim.batch_rows import IDENTITY, Row
 from sim.errors import TabletopError
+from sim.outputs import writing
 
 
 class ResultsFileError(TabletopError):
-    """A results file that cannot be written, or cannot be resumed."""
-
-
-def check_writable(path: str) -> None:
-    """Refuse, before any run, a results file that could not be written after them all: in
-    a folder that does not exist or that this user may not write, or a folder itself."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ResultsFileError(f"cannot write {path}: the folder {folder} does not exist — "
-                               "create it first, or choose another file")
-    if os.path.isdir(path):
-        raise ResultsFileError(f"cannot write {path}: it is a folder — name a file in it, e.g. "
-                               f"{os.path.join(path, 'results.csv')}")
-    if not os.access(folder, os.W_OK):
-        raise ResultsFileError(f"cannot write {path}: you may not write in {folder} — choose "
-                               "another folder")
+    """A results file that cannot be resumed."""
 
 
 def write_csv(rows: Sequence[Row], path: str) -> None:
     """One line per run, the columns in row order; an empty cell where nothing was measured."""
-    try:
-        with open(path, "w", newline="", encoding="utf-8") as out:
-            # a variant may add objectives: every column any row has, in order of appearance
-            columns = list(dict.fromkeys(column for row in rows for column in row))
-            writer = csv.DictWriter(out, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
-    except OSError as error:
-        raise ResultsFileError(f"cannot write the results to {path} ({error.strerror}) — "
-                               "choose a file in a folder that exists and that you may write "
-                               "to") from None
+    with writing(path), open(path, "w", newline="", encoding="utf-8") as out:
+        # a variant may add objectives: every column any row has, in order of appearance
+        columns = list(dict.fromkeys(column for row in rows for column in row))
+        writer = csv.DictWriter(out, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def read_csv(path: str) -> list[Row]:

@@ -18,13 +18,14 @@ from matplotlib.figure import Figure
 from sim.batch_rows import Row
 from sim.batch_summary import measure_columns, summarize, variant_order
 from sim.errors import TabletopError
+from sim.outputs import writing
 
 FORMATS = (".png", ".svg", ".pdf")
 PANEL_COLUMNS = 3
 
 
 class PlotError(TabletopError):
-    """The figure cannot be written where it was asked for."""
+    """A figure asked for in a format matplotlib does not draw here."""
 
 
 def check_format(path: str) -> None:
@@ -57,11 +58,8 @@ def plot_distributions(rows: Sequence[Row], path: str, title: str = "") -> None:
     runs = sum(1 for r in rows if r["variant"] == variants[0])
     figure.suptitle(f"{title} — {runs} runs per variant (seeds 1–{runs})" if title
                     else f"{runs} runs per variant (seeds 1–{runs})")
-    try:
+    with writing(path):
         figure.savefig(path)
-    except OSError as error:
-        raise PlotError(f"cannot write the figure to {path} ({error.strerror}) — choose a file "
-                        "in a folder that exists and that you may write to") from None
 
 
 def _objectives_met(ax, rows: Sequence[Row], variants: list[str], objectives: list[str]) -> None:

@@ -16,11 +16,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Pt
 
-from sim.errors import TabletopError
-
-
-class DocumentProblem(TabletopError):
-    """A handout that cannot be written where it was asked to go."""
+from sim.outputs import writing
 
 
 @dataclass(frozen=True)
@@ -80,15 +76,11 @@ RULE = "_" * 60
 def write_handout(handout: Handout, folder: str, stem: str) -> list[str]:
     """Write `stem.md` and `stem.docx` into the folder (created if needed); their paths."""
     markdown, word = os.path.join(folder, stem + ".md"), os.path.join(folder, stem + ".docx")
-    try:
+    with writing(folder, "choose another folder with -o"):
         os.makedirs(folder, exist_ok=True)
         with open(markdown, "w", encoding="utf-8") as out:
             out.write(as_markdown(handout))
         as_docx(handout).save(word)
-    except OSError as error:
-        where = error.filename or folder
-        raise DocumentProblem(f"cannot write {where}: {error.strerror or error} — choose "
-                              "another folder with -o") from None
     return [markdown, word]
 
 

@@ -19,6 +19,7 @@ from sim import rating
 from sim.aar import DECIDED_BY, AfterAction, gather
 from sim.chart import lead_chart_svg
 from sim.errors import TabletopError
+from sim.outputs import check_writable, writing
 
 FORMATS = ("md", "html")
 # The sections every AAR/IP has, in order: (anchor, heading).
@@ -80,6 +81,8 @@ def write_report(journal: str, fmt: str = "md", out: str | None = None) -> str:
     """Write the AAR/IP of a journal to `out` (returning the path), or return its text."""
     if fmt not in FORMATS:
         raise ReportProblem(f"--format {fmt}: write md or html")
+    if out is not None:
+        check_writable(out, f"aar.{fmt}")
     aar = gather(journal)
     if fmt == "html":
         text = render_html(aar)
@@ -98,9 +101,5 @@ def write_report(journal: str, fmt: str = "md", out: str | None = None) -> str:
 
 def write_text(path: str, text: str) -> None:
     """Write a report file, explaining a failure in a person's terms."""
-    try:
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-    except OSError as error:
-        raise ReportProblem(f"cannot write {path}: {error.strerror} — check that its folder "
-                            "exists and is writable") from None
+    with writing(path), open(path, "w", encoding="utf-8") as f:
+        f.write(text)

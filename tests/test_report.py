@@ -140,6 +140,23 @@ def test_report_refuses_an_unknown_format_and_a_missing_journal(tmp_path):
     assert "no such journal" in refusal(tabletop("report", tmp_path / "nope.sqlite"))
 
 
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_report_to_a_place_it_cannot_be_written_is_refused_before_anything_is_written(
+        tmp_path, fmt):
+    """`-o` in a folder that is not there, or naming a folder: one line that names the file
+    asked for (not the chart beside it) and the fix, exit 2, and no file left behind."""
+    path = journal_of(tmp_path / "ex.sqlite", world())
+    before = sorted(tmp_path.iterdir())
+    missing = refusal(tabletop("report", path, "--format", fmt, "-o",
+                               tmp_path / "reports" / f"aar.{fmt}"))
+    assert missing.strip() == (f"tabletop: cannot write {tmp_path / 'reports' / f'aar.{fmt}'}: "
+                               f"the folder {tmp_path / 'reports'} does not exist — create it "
+                               "first, or choose another file")
+    folder = refusal(tabletop("report", path, "--format", fmt, "-o", tmp_path))
+    assert f"it is a folder — name a file in it, e.g. {tmp_path / f'aar.{fmt}'}" in folder
+    assert sorted(tmp_path.iterdir()) == before
+
+
 def test_gathering_the_aar_makes_no_reference_cycles(tmp_path):
     """`gather` pauses Python's cyclic collector for speed (`sim.collector`), which is only
     sound while reading the journal and assembling the AAR/IP leave no cycles behind."""

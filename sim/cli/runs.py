@@ -26,6 +26,7 @@ from sim.errors import Interrupted
 from sim.headless import play_out, policy_for
 from sim.journal import Journal, canonical_lines
 from sim.loader import load_scenario_text
+from sim.outputs import check_writable
 from sim.session import resume
 from sim.timeline import line, start_of, tplus
 from sim.yamlsource import read_text
@@ -173,7 +174,7 @@ def batch_runs(
     --resume then makes only the rest.
     """
     from sim.batch import BatchInterrupted, batch, run_identity, variants_to_run
-    from sim.batch_csv import check_resumable, check_writable, read_csv, write_csv
+    from sim.batch_csv import check_resumable, read_csv, write_csv
     from sim.batch_summary import render
     from sim.executors import executor_for
 
@@ -182,11 +183,12 @@ def batch_runs(
                            "--dask on a Dask cluster)")
     if resume and not output:
         raise UsageProblem("--resume needs -o FILE: the results file of the batch to finish")
-    for path in filter(None, (output, plot)):
-        check_writable(path)
+    if output:
+        check_writable(output, "results.csv")
     if plot:
         from sim.batch_plot import check_format, plot_distributions
 
+        check_writable(plot, "distributions.png")
         check_format(plot)
     text = read_text(scenario_file)
     scenario = load_scenario_text(text, scenario_file)
