@@ -104,6 +104,10 @@ class Journal:
             raise JournalError(f"{path}: no such journal — check the path, or start an exercise "
                                "with 'tabletop run/play SCENARIO --journal FILE'")
         _not_a_folder(path)
+        if all(os.path.getsize(p) == 0 for p in (path, f"{path}-wal") if os.path.exists(p)):
+            raise JournalError(f"{path} is empty: no exercise was journaled in it — delete it, "
+                               "then start the exercise with 'tabletop run/play SCENARIO "
+                               "--journal FILE'")
         mode = "ro" if readonly else "rw"
         if not readonly and not os.access(path, os.W_OK):
             raise JournalError(f"{path} is read-only — copy it somewhere writable, or open it "

@@ -83,7 +83,9 @@ BAD_FILES = {
     "text-file": (text_file, "is not a tabletop journal (not an SQLite file)"),
     "other-database": (other_database, "is an SQLite file but not a tabletop journal"),
     "same-table-names": (same_tables_other_tool, "is an SQLite file but not a tabletop journal"),
-    "empty-file": (empty_file, "is an SQLite file but not a tabletop journal"),
+    "empty-file": (empty_file, "is empty: no exercise was journaled in it — delete it, then "
+                               "start the exercise with 'tabletop run/play SCENARIO --journal "
+                               "FILE'"),
 }
 
 
