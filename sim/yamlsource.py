@@ -90,13 +90,21 @@ def _refused(tag: str) -> str:
     return f"the tag {shown} is not allowed — tabletop reads plain YAML only; remove the tag"
 
 
+_UNREADABLE = {
+    FileNotFoundError: "there is no such file — check the path and the name",
+    IsADirectoryError: "it is a folder — name a file in it",
+    PermissionError: "you may not read it — ask its owner for read access",
+}
+
+
 def read_text(path: str) -> str:
     """A file's text, or a clear error when it is missing, unreadable or not UTF-8."""
     try:
         with open(path, "rb") as file:
             raw = file.read()
     except OSError as error:
-        raise _fail(path, (1, 1), f"cannot read the file: {error.strerror or error}") from None
+        why = _UNREADABLE.get(type(error), error.strerror or str(error))
+        raise _fail(path, (1, 1), f"cannot read the file: {why}") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

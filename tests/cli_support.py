@@ -68,6 +68,23 @@ def read_only(folder: pathlib.Path) -> Iterator[tuple[str, ...]]:
     yield wrapper
 
 
+@contextmanager
+def unreadable(path: pathlib.Path) -> Iterator[tuple[str, ...]]:
+    """Make a file unreadable to commands run inside the wrapper this yields: mode 000, and
+    as root (who reads any file) the command runs as nobody."""
+    mode = path.stat().st_mode
+    path.chmod(0)
+    try:
+        if os.geteuid() != 0:
+            yield ()
+        elif shutil.which("setpriv") is None:
+            pytest.skip("as root, an unreadable file needs setpriv to run as another user")
+        else:
+            yield ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+    finally:
+        path.chmod(mode)
+
+
 def ctrl_c(*args: object, seconds: float = 3.0) -> tuple[int, list[str]]:
     """Run `tabletop ARGS` in a process group of its own and, `seconds` after its first line
     on stderr (it is under way), send SIGINT to the group as a terminal's Ctrl-C does: its

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+from cli_support import refusal, tabletop, unreadable
 from loader_support import AGENCIES, problems, refused_by_cli, story, validate, write
 
 from sim.loader import load_scenario
@@ -327,12 +328,23 @@ def test_validate_json_gives_editors_file_line_column_path_and_message(tmp_path)
     }
 
 
-def test_missing_file_is_a_clear_error_not_a_traceback(tmp_path):
-    """A path that does not exist is named, with the reason, exit 2."""
+def test_missing_file_or_a_folder_is_a_clear_error_not_a_traceback(tmp_path):
+    """A path that does not exist, or a folder, is named with the reason and the fix, exit 2."""
     path = tmp_path / "nowhere.yaml"
-    assert refused_by_cli(path) == [f"{path}:1:1: cannot read the file: No such file or "
-                                    "directory"]
+    assert refused_by_cli(path) == [f"{path}:1:1: cannot read the file: there is no such file "
+                                    "— check the path and the name"]
+    assert refused_by_cli(tmp_path) == [f"{tmp_path}:1:1: cannot read the file: it is a folder "
+                                        "— name a file in it"]
 
+
+
+def test_a_file_one_may_not_read_is_named_with_whom_to_ask(tmp_path):
+    """A scenario a planner left unreadable to the controller: the reason and the fix."""
+    path = write(tmp_path, story(AGENCIES))
+    with unreadable(path) as wrapper:
+        message = refusal(tabletop("validate", path, wrapper=wrapper))
+    assert message == (f"{path}:1:1: cannot read the file: you may not read it — ask its owner "
+                       "for read access\n")
 
 
 def test_installed_command_exits_2_with_the_diagnostics_and_no_traceback(tmp_path):
