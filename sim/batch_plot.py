@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from sim.batch_rows import Row
+from sim.batch_rows import MET, Row
 from sim.batch_summary import measure_columns, summarize, variant_order
 from sim.errors import TabletopError
 from sim.outputs import writing
@@ -38,7 +38,7 @@ def plot_distributions(rows: Sequence[Row], path: str, title: str = "") -> None:
     """Draw the batch's distributions per variant into `path`."""
     check_format(path)
     variants = variant_order(rows)
-    objectives = [c for c in measure_columns(rows) if c.startswith("met_")]
+    objectives = [c for c in measure_columns(rows) if c.startswith(MET)]
     varying = [c for c in measure_columns(rows) if c not in objectives
                and len({r.get(c) for r in rows if r.get(c) is not None}) > 1]
     panels = (1 if objectives else 0) + len(varying)
@@ -69,14 +69,11 @@ def _objectives_met(ax, rows: Sequence[Row], variants: list[str], objectives: li
     for n, variant in enumerate(variants):
         shares = [summary[variant][o] for o in objectives]
         means = [s.mean if s else 0.0 for s in shares]
-        # a share lies in [0, 1], and so does the part of its interval worth drawing
-        errors = [[s.mean - max(0.0, s.low) if s and s.low is not None else 0.0
-                   for s in shares],
-                  [min(1.0, s.high) - s.mean if s and s.high is not None else 0.0
-                   for s in shares]]
+        errors = [[s.mean - s.low if s else 0.0 for s in shares],
+                  [s.high - s.mean if s else 0.0 for s in shares]]
         ax.bar([i + (n - (len(variants) - 1) / 2) * width for i in range(len(objectives))],
                means, width, yerr=errors, capsize=2, label=variant)
-    ax.set_xticks(range(len(objectives)), [o.removeprefix("met_") for o in objectives])
+    ax.set_xticks(range(len(objectives)), [o.removeprefix(MET) for o in objectives])
     ax.set_ylim(0, 1.05)
     ax.set_title("objectives met (share of runs)", fontsize=10)
     ax.legend(fontsize=7)

@@ -27,6 +27,7 @@ from sim.scenario import Scenario
 Row = dict[str, int | float | str | None]
 # A row's first columns name its run (`sim.batch.run_seeds`); the measures follow them.
 IDENTITY = ("variant", "seed", "scenario_hash", "tabletop_version", "decide")
+MET = "met_"  # an objective's column: 1 when the run met it, else 0 (a share over runs)
 
 
 def measures(scenario: Scenario, events: Sequence[ev.Event]) -> Row:
@@ -63,7 +64,7 @@ def _measures(scenario: Scenario, events: Sequence[ev.Event]) -> Row:
         elif kind == "decision_made" and e.by == "default":
             by_default += 1
     to_lead = [max(0.0, first_lead[i] - t) for i, t in detected.items() if i in first_lead]
-    met = {f"met_{r.objective.id}": int(r.met) for r in evaluate(scenario, events)}
+    met = {f"{MET}{r.objective.id}": int(r.met) for r in evaluate(scenario, events)}
     return {
         **met,
         "incidents": len(history.incidents),

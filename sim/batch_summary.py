@@ -1,10 +1,16 @@
 """A batch's statistics: each variant's mean with a 95% interval, and each variant's
 difference from the first one, paired by seed.
 
-Only the standard library's `statistics`. An interval is mean ± t·s/√n, where t is
-Student's 0.975 quantile with n − 1 degrees of freedom, read from a table below 30 runs,
-and the normal 1.96 from 30 runs on (the t quantile is then within 4% of it). Paired
-differences use the runs of both variants with the same seed, which saw the same
+Only the standard library's `statistics`. For a measure, an interval is mean ± t·s/√n,
+where t is Student's 0.975 quantile with n − 1 degrees of freedom, read from a table below
+30 runs, and the normal quantile (1.96) from 30 runs on (the t quantile is then within 4% of
+it). An objective met or not (`met_O-1`, 1 or 0) is a share of runs, and gets a score
+interval instead: Wilson's for a share, Newcombe's square-and-add for a paired difference
+of shares (Newcombe 1998, method 10, as Fagerland, Lydersen and Laake recommend). Both stay
+within the possible values, and neither claims certainty when every run agrees: met in 0
+of 4 runs is a share of 0 to 0.49, not of exactly 0.
+
+Paired differences use the runs of both variants with the same seed, which saw the same
 arrivals and latencies (common random numbers), so the interval of a difference is
 narrower than the two intervals side by side suggest. A run without a value for a
 measure (a median over no handoffs) is left out of that measure, and out of its pairs.
@@ -15,11 +21,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from statistics import fmean, stdev
+from statistics import NormalDist, fmean, stdev
 
-from sim.batch_rows import IDENTITY, Row
+from sim.batch_rows import IDENTITY, MET, Row
 
-NORMAL_975 = 1.96
+NORMAL_975 = NormalDist().inv_cdf(0.975)  # 1.95996…
 T_975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
          2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
          2.060, 2.056, 2.052, 2.048)  # Student's t, 0.975 quantile, 1 to 28 degrees of freedom
@@ -55,6 +61,54 @@ def estimate(values: Sequence[float]) -> Estimate | None:
     return Estimate(mean, mean - half, mean + half, len(values))
 
 
+def share(values: Sequence[int]) -> Estimate | None:
+    """The share of runs with a 1 (an objective met), with Wilson's score interval; None
+    when there are no runs."""
+    if not values:
+        return None
+    low, high = _wilson(sum(values), len(values))
+    return Estimate(fmean(values), low, high, len(values))
+
+
+def paired_share_difference(pairs: Sequence[tuple[int, int]]) -> Estimate | None:
+    """(variant − reference) of a share over runs paired by seed — `pairs` holds (reference,
+    variant), each 1 or 0 — with Newcombe's square-and-add interval: each share's Wilson
+    interval, combined through the correlation of the pairs (Newcombe's corrected phi)."""
+    n = len(pairs)
+    if not n:
+        return None
+    both = sum(1 for ref, var in pairs if ref and var)
+    only_ref = sum(1 for ref, var in pairs if ref and not var)
+    only_var = sum(1 for ref, var in pairs if var and not ref)
+    neither = n - both - only_ref - only_var
+    p_ref, p_var = (both + only_ref) / n, (both + only_var) / n
+    l_ref, u_ref = _wilson(both + only_ref, n)
+    l_var, u_var = _wilson(both + only_var, n)
+    margins = (both + only_ref) * (only_var + neither) * (both + only_var) * (only_ref + neither)
+    agreement = both * neither - only_ref * only_var
+    if margins == 0 or 0 <= agreement <= n / 2:
+        phi = 0.0
+    else:
+        phi = (agreement - n / 2 if agreement > 0 else agreement) / math.sqrt(margins)
+    difference = p_var - p_ref
+    down, up = p_var - l_var, u_ref - p_ref  # how far each share may go toward a lower D
+    low = difference - math.sqrt(down ** 2 - 2 * phi * down * up + up ** 2)
+    down, up = u_var - p_var, p_ref - l_ref  # … and toward a higher one
+    high = difference + math.sqrt(down ** 2 - 2 * phi * down * up + up ** 2)
+    return Estimate(difference, low, high, n)
+
+
+def _wilson(successes: int, n: int) -> tuple[float, float]:
+    """Wilson's 95% score interval of a share of `successes` in `n`."""
+    z2 = NORMAL_975 ** 2
+    p = successes / n
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = NORMAL_975 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    # the interval holds the share and lies in [0, 1]: rounding may not say otherwise
+    # the interval holds the share and lies in [0, 1]: rounding may not say otherwise
+    return min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half))
+
+
 def measure_columns(rows: Sequence[Row]) -> list[str]:
     """The measures in the rows (every column but the run's identity), in row order."""
     return [c for c in dict.fromkeys(c for row in rows for c in row) if c not in IDENTITY]
@@ -68,8 +122,9 @@ def variant_order(rows: Sequence[Row]) -> list[str]:
 def summarize(rows: Sequence[Row]) -> dict[str, dict[str, Estimate | None]]:
     """Variant → measure → mean with its 95% interval."""
     columns = measure_columns(rows)
-    return {variant: {c: estimate([r[c] for r in rows if r["variant"] == variant
-                                   and r.get(c) is not None]) for c in columns}
+    return {variant: {c: (share if c.startswith(MET) else estimate)(
+                [r[c] for r in rows if r["variant"] == variant and r.get(c) is not None])
+                      for c in columns}
             for variant in variant_order(rows)}
 
 
@@ -81,11 +136,14 @@ def paired_differences(rows: Sequence[Row]) -> dict[str, dict[str, Estimate | No
     by_seed = {v: {r["seed"]: r for r in rows if r["variant"] == v} for v in [first, *others]}
     differences = {}
     for variant in others:
-        pairs = [(by_seed[first][seed], row) for seed, row in by_seed[variant].items()
-                 if seed in by_seed[first]]
-        differences[variant] = {c: estimate([b[c] - a[c] for a, b in pairs
-                                             if a.get(c) is not None and b.get(c) is not None])
-                                for c in columns}
+        runs = [(by_seed[first][seed], row) for seed, row in by_seed[variant].items()
+                if seed in by_seed[first]]
+        differences[variant] = {}
+        for c in columns:
+            pairs = [(a[c], b[c]) for a, b in runs
+                     if a.get(c) is not None and b.get(c) is not None]
+            differences[variant][c] = (paired_share_difference(pairs) if c.startswith(MET)
+                                       else estimate([b - a for a, b in pairs]))
     return differences
 
 
