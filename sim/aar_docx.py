@@ -2,14 +2,16 @@
 
 It has the sections of the Markdown and HTML reports, in their order and under their
 headings (`sim.report.SECTIONS`), built as a `sim.doc_blocks.Handout` and written through
-python-docx. Word does not show the lead chart's SVG, so who led each incident is a table
-of spans instead: the same facts the chart draws.
+python-docx. Who led each incident is the reports' chart, as a PNG (python-docx places no
+SVG), then the spans it draws as a table, the first `sim.aar.LISTED` of them like every
+long list of the reports.
 """
 
 from __future__ import annotations
 
 from sim.aar import DECIDED_BY, AfterAction, Listed, gather
-from sim.doc_blocks import Bullets, Handout, Heading, Paragraph, Table, as_docx
+from sim.chart import CAPTION, lead_chart_png
+from sim.doc_blocks import Bullets, Handout, Heading, Paragraph, Picture, Table, as_docx
 from sim.outputs import check_writable, writing
 from sim.rating import RATINGS, RULE
 from sim.report import SECTIONS
@@ -66,11 +68,15 @@ def aar_handout(aar: AfterAction) -> Handout:
         + ("; ".join(f"{c.wall} {c.tplus} {c.text}" for c in s.context) or "—")
         for s in aar.seams.items) or ("No violation and no lead gap: every seam held.",)))
     _more(doc, aar.seams, "violations and lead gaps")
-    spans = sorted([(s, "lead") for s in aar.leads.leads] + [(s, "gap") for s in aar.leads.gaps],
-                   key=lambda pair: (pair[0].incident, pair[0].start))
-    doc.add(Heading(HEADINGS["leads"]), Table(("Incident", "Lead", "From", "To"), tuple(
-        (s.incident, s.who if kind == "lead" else f"LEAD GAP in {s.who}", tplus(s.start),
-         tplus(s.end)) for s, kind in spans)))
+    spans = Listed.of(sorted([(s, "lead") for s in aar.leads.leads]
+                             + [(s, "gap") for s in aar.leads.gaps],
+                             key=lambda pair: (pair[0].incident, pair[0].start)))
+    png, size = lead_chart_png(aar.leads)
+    doc.add(Heading(HEADINGS["leads"]), Picture(png, size, CAPTION),
+            Table(("Incident", "Lead", "From", "To"), tuple(
+                (s.incident, s.who if kind == "lead" else f"LEAD GAP in {s.who}",
+                 tplus(s.start), tplus(s.end)) for s, kind in spans.items)))
+    _more(doc, spans, "lead spans and gaps")
     doc.add(Heading(HEADINGS["decisions"]), Table(
         ("Decision", "Player cell", "Opened", "Decided", "Option taken", "By",
          "Took / deadline"),

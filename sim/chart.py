@@ -4,7 +4,7 @@ Drawn with matplotlib's object API (a `Figure` of its own, never `pyplot`), so i
 no global backend, needs no display and is safe in a console worker thread. The figure
 comes out as SVG text with a fixed id salt and no date, so the same journal draws the
 same bytes: inline in the HTML report (which then opens offline), or a file beside the
-Markdown one.
+Markdown one; or as a PNG for the Word AAR/IP (python-docx places no SVG).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from sim.timeline import start_of, tplus, wall
 
 DAY = 24 * 60
 MAX_ROWS = 40  # incidents drawn; a long stream of them would make the chart unreadable
+CAPTION = ("Each row is an incident while it is in the exercise area: coloured by its lead "
+           "agency, grey while nobody leads it, hatched red during a lead gap.")
 GAP_COLOUR = "#c0392b"
 PRESENT_COLOUR = "#e9e9e9"
 LEAD_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
@@ -37,6 +39,14 @@ def lead_chart_svg(history: LeadHistory, salt: str = "tabletop") -> str:
                                                     "Type": None, "Format": None})
     text = out.getvalue()
     return text[text.index("<svg"):]
+
+
+def lead_chart_png(history: LeadHistory) -> tuple[bytes, tuple[float, float]]:
+    """The chart as PNG bytes, and its size in inches (width, height)."""
+    figure = _draw(history)
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=150, metadata={"Software": None})
+    return out.getvalue(), tuple(figure.get_size_inches())
 
 
 def _draw(history: LeadHistory) -> Figure:
@@ -67,8 +77,8 @@ def _draw(history: LeadHistory) -> Figure:
     handles = [Patch(facecolor=colour[a], label=f"led by {a}") for a in agencies] + [
         Patch(facecolor=PRESENT_COLOUR, edgecolor="#9a9a9a", label="present, no lead"),
         Patch(facecolor="none", edgecolor=GAP_COLOUR, hatch="////", label="lead gap")]
-    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28),
-                ncol=min(len(handles), 4), frameon=False, fontsize=9)
+    figure.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4),
+                  frameon=False, fontsize=9)  # under the axes, whatever the figure's height
     shown = (f" (the {MAX_ROWS} of {len(history.incidents)} incidents with the longest "
              "lead gaps)" if len(history.incidents) > MAX_ROWS else "")
     axes.set_title("Who led each incident over time" + shown, loc="left", fontsize=11)

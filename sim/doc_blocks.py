@@ -1,22 +1,33 @@
 """A handout as a few kinds of blocks, written as Markdown or as a Word document.
 
 The planning documents (Situation Manual, Exercise Evaluation Guides) are built once as a
-`Handout` — headings, paragraphs, bullet lists, tables, tick-box choices and blank lines
-to write on — and rendered twice: Markdown for the repository and the web, .docx through
+`Handout` — headings, paragraphs, bullet lists, tables, pictures, tick-box choices and
+blank lines to write on — and rendered twice: Markdown for the repository and the web, .docx through
 python-docx for the people who will print and mark them up. One content, two renderers,
 so the two files never disagree.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 from dataclasses import dataclass, field
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.shared import Pt
+from docx.shared import Inches, Length, Pt
 
 from sim.outputs import writing
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A PNG image, with its size in inches and a caption said in words."""
+
+    png: bytes
+    size: tuple[float, float]
+    caption: str
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,7 @@ class WritingLines:
     count: int = 4
 
 
-Block = Heading | Paragraph | Bullets | Table | Choices | WritingLines
+Block = Heading | Paragraph | Bullets | Table | Picture | Choices | WritingLines
 
 
 @dataclass
@@ -99,6 +110,9 @@ def as_markdown(handout: Handout) -> str:
             out.append("|" + "---|" * len(block.headers))
             out += ["| " + " | ".join(map(_md_cell, row)) + " |" for row in block.rows]
             out.append("")
+        elif isinstance(block, Picture):
+            data = base64.b64encode(block.png).decode()
+            out += [f"![{block.caption}](data:image/png;base64,{data})", ""]
         elif isinstance(block, Choices):
             out += [f"- {BOX} {option}" for option in block.options] + [""]
         else:
@@ -133,16 +147,22 @@ def as_docx(handout: Handout):
             for item in block.items:
                 doc.add_paragraph(item, style="List Bullet")
         elif isinstance(block, Table):
+            # every row made at once: python-docx's add_row looks the table's grid up among
+            # all its rows, so adding rows one by one took minutes for a year's AAR/IP
             headed = any(block.headers)  # a table of facts has no header row
-            table = doc.add_table(rows=1 if headed else 0, cols=len(block.headers))
+            table = doc.add_table(rows=headed + len(block.rows), cols=len(block.headers))
             table.style = "Table Grid"
-            for cell, header in zip(table.rows[0].cells if headed else (), block.headers,
-                                    strict=False):
-                cell.paragraphs[0].add_run(header).bold = True
-            for row in block.rows:
-                for cell, text in zip(table.add_row().cells, row, strict=True):
+            rows = iter(table.rows)
+            if headed:
+                for cell, header in zip(next(rows).cells, block.headers, strict=True):
+                    cell.paragraphs[0].add_run(header).bold = True
+            for row, texts in zip(rows, block.rows, strict=True):
+                for cell, text in zip(row.cells, texts, strict=True):
                     cell.text = text
             doc.add_paragraph()
+        elif isinstance(block, Picture):
+            doc.add_picture(io.BytesIO(block.png), *_fitted(block.size, doc.sections[-1]))
+            doc.add_paragraph(block.caption, style="Caption")
         elif isinstance(block, Choices):
             for option in block.options:
                 doc.add_paragraph(f"{BOX}  {option}")
@@ -150,3 +170,12 @@ def as_docx(handout: Handout):
             for _ in range(block.count):
                 doc.add_paragraph(RULE)
     return doc
+
+
+def _fitted(size: tuple[float, float], page) -> tuple[Length, Length]:
+    """A picture's width and height, shrunk (never grown) to fit the page's text area."""
+    room = (page.page_width - page.left_margin - page.right_margin,
+            page.page_height - page.top_margin - page.bottom_margin)
+    width, height = Inches(size[0]), Inches(size[1])
+    scale = min(1.0, room[0] / width, room[1] / height)
+    return Length(int(width * scale)), Length(int(height * scale))

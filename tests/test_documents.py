@@ -3,14 +3,23 @@ Manual skeleton and an Exercise Evaluation Guide per objective, as Markdown and 
 files that open in python-docx with the expected headings, tables and blanks; and
 `tabletop report --format docx` writes the AAR/IP as a Word file."""
 
+import base64
+import io
 import re
 
 import pytest
 from cli_support import refusal, tabletop
 from conftest import SHARED_EXAMPLE
 from docx import Document
+from docx.shared import Inches
+from matplotlib.figure import Figure
 from msel_support import tabletop_ok
 
+from sim import aar
+from sim.aar import gather
+from sim.aar_docx import aar_handout
+from sim.chart import CAPTION
+from sim.doc_blocks import Handout, Picture, Table, as_docx, as_markdown
 from sim.report import SECTIONS
 
 OBJECTIVES = ["O-1", "O-2", "O-3", "O-4", "O-5"]
@@ -134,6 +143,59 @@ def test_the_aar_ip_as_word_has_every_section_of_the_report(tmp_path):
     facts = {row.cells[0].text: row.cells[1].text
              for row in Document(tmp_path / "aar.docx").tables[2].rows}
     assert facts["Evaluator's rating"] == "S overridden by J. Evaluator: “named late”"
+
+
+def test_the_aar_ip_as_word_shows_who_led_as_the_chart_then_the_first_spans(tmp_path,
+                                                                             monkeypatch):
+    """The reports' lead chart as a picture that fits the landscape page, its caption, then
+    the spans as a table: the first LISTED of them, and how many there are, like every
+    long list of the reports (a year listed all 33,523 and took minutes to write)."""
+    journal = tmp_path / "ex.sqlite"
+    tabletop_ok("run", SHARED_EXAMPLE, "--journal", journal)
+    everything = aar_handout(gather(str(journal)))
+    monkeypatch.setattr(aar, "LISTED", 1)
+    written = tmp_path / "aar.docx"
+    as_docx(aar_handout(gather(str(journal)))).save(written)
+    document = Document(written)
+    [chart] = document.inline_shapes
+    page = document.sections[0]
+    assert page.page_width > page.page_height  # landscape
+    assert chart.width <= page.page_width - page.left_margin - page.right_margin
+    assert chart.height <= page.page_height - page.top_margin - page.bottom_margin
+    assert [p.text for p in document.paragraphs if p.style.name == "Caption"] == [CAPTION]
+    spans = next(b for b in everything.blocks if isinstance(b, Table)
+                 and b.headers == ("Incident", "Lead", "From", "To"))
+    [listed] = [t for t in document.tables if t.rows[0].cells[0].text == "Incident"
+                and t.rows[0].cells[1].text == "Lead"]
+    assert [[c.text for c in row.cells] for row in listed.rows] == [list(spans.headers),
+                                                                   list(spans.rows[0])]
+    assert len(spans.rows) > 1 and any(
+        p.text.startswith(f"The first 1 of {len(spans.rows)} lead spans and gaps are listed")
+        for p in document.paragraphs)
+
+
+def test_a_picture_fits_the_page_and_goes_into_the_markdown_too(tmp_path):
+    """A picture wider than the page is shrunk to its text area, keeping its shape; one that
+    fits keeps its size; Markdown carries it as a data URI, with its caption as the text."""
+    image = _tiny_png()
+    handout = Handout("Pictures", [Picture(image, (30.0, 10.0), "wide"),
+                                   Picture(image, (2.0, 1.0), "small")])
+    handout_file = tmp_path / "pictures.docx"
+    as_docx(handout).save(handout_file)
+    wide, small = Document(handout_file).inline_shapes
+    page = Document(handout_file).sections[0]
+    assert wide.width == page.page_width - page.left_margin - page.right_margin
+    assert abs(wide.height / wide.width - 1 / 3) < 1e-3
+    assert (small.width, small.height) == (Inches(2.0), Inches(1.0))
+    markdown = as_markdown(handout)
+    assert f"![wide](data:image/png;base64,{base64.b64encode(image).decode()})" in markdown
+
+
+def _tiny_png() -> bytes:
+    """A one-pixel PNG, drawn by matplotlib (no file needed)."""
+    out = io.BytesIO()
+    Figure(figsize=(1, 1), dpi=1).savefig(out, format="png")
+    return out.getvalue()
 
 
 def test_the_aar_ip_as_word_needs_a_file_to_go_to(tmp_path):
