@@ -125,6 +125,25 @@ class Seam:
     context: list[Moment]
 
 
+HELD_INJECTS = "Held by the controller, so that they did not fire by themselves:"
+
+
+@dataclass(frozen=True)
+class HeldInject:
+    """An MSEL inject the controller held, and when it was fired by hand (None: never)."""
+
+    inject: str
+    held: Moment
+    fired: Moment | None
+
+    @property
+    def sentence(self) -> str:
+        """`M-02 held at 21:07 T+7m; fired by hand at 21:40 T+40m` (or `never delivered`)."""
+        fired = (f"fired by hand at {self.fired.wall} {self.fired.tplus}" if self.fired
+                 else "never delivered")
+        return f"{self.inject} held at {self.held.wall} {self.held.tplus}; {fired}"
+
+
 @dataclass(frozen=True)
 class PlanLine:
     """One row of the improvement plan: the issue and its capability; the rest is the
@@ -159,6 +178,7 @@ class AfterAction:
     objectives: list[ObjectiveLine]
     timeline: Listed[Moment]
     injects: Listed[tuple[Moment, ev.InjectDelivered, str]]  # moment, event, expected action
+    held: list[HeldInject]
     decisions: Listed[DecisionLine]
     exchanges: Listed[ExchangeLine]
     seams: Listed[Seam]
@@ -209,6 +229,9 @@ def after_action(scenario: Scenario, events: Sequence[ev.Event], seed: int, path
         timeline=Listed([moment(e) for e in events[:LISTED]], len(events)),
         injects=Listed([(moment(e), e, expected.get(e.inject, "")) for e in delivered[:LISTED]],
                        len(delivered)),
+        held=[HeldInject(e.inject, moment(e), next((moment(d) for d in delivered
+                                                     if d.inject == e.inject), None))
+              for e in events if isinstance(e, ev.InjectHeld)],
         decisions=Listed.of(_decisions(scenario, events, moment)),
         exchanges=Listed.of(_exchanges(events, moment)),
         seams=_seams(events, moment),

@@ -9,7 +9,7 @@ long list of the reports.
 
 from __future__ import annotations
 
-from sim.aar import DECIDED_BY, AfterAction, Listed, gather
+from sim.aar import DECIDED_BY, HELD_INJECTS, AfterAction, Listed, gather
 from sim.chart import CAPTION, lead_chart_png
 from sim.doc_blocks import Bullets, Handout, Heading, Paragraph, Picture, Table, as_docx
 from sim.outputs import check_writable, writing
@@ -96,6 +96,8 @@ def aar_handout(aar: AfterAction) -> Handout:
                                                   else ""),
                ", ".join(i.to), i.text, expected or "—") for m, i, expected in aar.injects.items)))
     _more(doc, aar.injects, "injects")
+    if aar.held:
+        doc.add(Paragraph(HELD_INJECTS), Bullets(tuple(h.sentence for h in aar.held)))
     doc.add(Heading(HEADINGS["timeline"]), Table(("#", "Clock", "T+", "What happened"), tuple(
         (str(m.seq), m.wall, m.tplus, m.text) for m in aar.timeline.items)))
     _more(doc, aar.timeline, "events")

@@ -46,6 +46,15 @@ class FireInject(_Command):
     inject: Id
 
 
+class HoldInject(_Command):
+    """Keep an MSEL inject from firing by itself (the players are already on it, or the
+    room needs time): it stays on the MSEL for the controller to fire by hand, if ever. (Why
+    is a note's to say.)"""
+
+    kind: Literal["hold_inject"] = "hold_inject"
+    inject: Id
+
+
 class AdHocInject(_Command):
     """A controller's inject that is not in the MSEL."""
 
@@ -152,8 +161,8 @@ class End(_Command):
 
 
 Command = Annotated[
-    Decide | FireInject | AdHocInject | AssumeLead | HandOff | Notify | Request | Coordinate
-    | Act | Note | Rate | Pause | Resume | End,
+    Decide | FireInject | HoldInject | AdHocInject | AssumeLead | HandOff | Notify | Request
+    | Coordinate | Act | Note | Rate | Pause | Resume | End,
     Field(discriminator="kind"),
 ]
 COMMANDS: TypeAdapter[Command] = TypeAdapter(Command)

@@ -306,6 +306,8 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         elif isinstance(c, cmd.FireInject):
             inject = next(i for i in self.scenario.injects if i.id == c.inject)
             self._deliver(inject.id, inject.recipients, inject.text, inject.effects)
+        elif isinstance(c, cmd.HoldInject):
+            self.emit(ev.InjectHeld(inject=c.inject))
         elif isinstance(c, cmd.AdHocInject):
             number = sum(1 for i in self.state.delivered if i.startswith("X-")) + 1
             self._deliver(f"X-{number}", c.to, c.text, c.effects)

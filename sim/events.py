@@ -230,6 +230,12 @@ class InjectDelivered(Event):
     text: str
 
 
+@_event("inject_held")
+@ev
+class InjectHeld(Event):
+    inject: Id
+
+
 @_event("decision_opened")
 @ev
 class DecisionOpened(Event):

@@ -65,11 +65,28 @@ def _decide(world: World, state: State, c: cmd.Decide) -> str | None:
 
 
 def _fire(world: World, state: State, c: cmd.FireInject) -> str | None:
+    return _still_to_come(world, state, c.inject)
+
+
+def _hold(world: World, state: State, c: cmd.HoldInject) -> str | None:
+    reason = _still_to_come(world, state, c.inject)
+    if reason:
+        return reason
+    inject = next(i for i in world.scenario.injects if i.id == c.inject)
+    if inject.at is None and inject.when is None:
+        return f"inject {c.inject} is a contingency inject: it waits for you already"
+    if c.inject in state.held:
+        return f"inject {c.inject} is already held (since T+{state.held[c.inject].t:g}m)"
+    return None
+
+
+def _still_to_come(world: World, state: State, inject: str) -> str | None:
+    """Why an inject is not on the MSEL still to come: unknown, or delivered already."""
     ids = [i.id for i in world.scenario.injects]
-    if c.inject not in ids:
-        return unknown("inject", c.inject, ids)
-    if c.inject in state.delivered:
-        return f"inject {c.inject} was already delivered at T+{state.delivered[c.inject].t:g}m"
+    if inject not in ids:
+        return unknown("inject", inject, ids)
+    if inject in state.delivered:
+        return f"inject {inject} was already delivered at T+{state.delivered[inject].t:g}m"
     return None
 
 
@@ -104,7 +121,7 @@ def _resume(world: World, state: State, c: cmd.Resume) -> str | None:
 
 
 _CHECKS = {
-    cmd.Decide: _decide, cmd.FireInject: _fire, cmd.AdHocInject: _adhoc,
+    cmd.Decide: _decide, cmd.FireInject: _fire, cmd.HoldInject: _hold, cmd.AdHocInject: _adhoc,
     cmd.AssumeLead: _move, cmd.HandOff: _move, cmd.Notify: _move, cmd.Request: _move,
     cmd.Coordinate: _move, cmd.Act: _move, cmd.Note: _objective, cmd.Rate: _objective,
     cmd.Pause: _pause, cmd.Resume: _resume,

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from sim import rating
-from sim.aar import DECIDED_BY, AfterAction, gather
+from sim.aar import DECIDED_BY, HELD_INJECTS, AfterAction, gather
 from sim.chart import CAPTION, lead_chart_svg
 from sim.errors import TabletopError
 from sim.outputs import check_writable, writing
@@ -59,7 +59,8 @@ def _environment(autoescape: bool) -> Environment:
     env.filters["cell"] = _cell
     env.filters["minutes"] = _minutes
     env.globals.update(sections=dict(SECTIONS), section_order=SECTIONS, decided_by=DECIDED_BY,
-                       ratings=rating.RATINGS, rule=rating.RULE, chart_caption=CAPTION)
+                       ratings=rating.RATINGS, rule=rating.RULE, chart_caption=CAPTION,
+                       held_injects=HELD_INJECTS)
     return env
 
 

@@ -80,7 +80,8 @@ class ScenarioProcesses:
 
     def inject_waits(self, inject: Inject, delay: float) -> Process:
         yield self.env.timeout(delay)
-        if inject.id not in self.state.delivered:  # a controller may have fired it early
+        if inject.id not in self.state.delivered and inject.id not in self.state.held:
+            # (a controller may have fired it early, or held it)
             self._deliver(inject.id, inject.recipients, inject.text, inject.effects)
 
     def decision_opens(self, decision: Decision, delay: float, subject: str | None) -> None:

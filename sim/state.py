@@ -51,6 +51,7 @@ class State:
     open_decisions: dict[str, OpenDecision] = field(default_factory=dict)
     decided: dict[str, ev.DecisionMade] = field(default_factory=dict)
     delivered: dict[str, ev.InjectDelivered] = field(default_factory=dict)
+    held: dict[str, ev.InjectHeld] = field(default_factory=dict)  # by the controller
     grants: set[tuple[str, str, str, str]] = field(default_factory=set)
     coordination_pending: dict[tuple[str, ...], ev.CoordinationRequested] = field(
         default_factory=dict)
@@ -91,7 +92,7 @@ class State:
         return replace(
             self, incidents={k: IncidentNow(**vars(v)) for k, v in self.incidents.items()},
             open_decisions=dict(self.open_decisions), decided=dict(self.decided),
-            delivered=dict(self.delivered), grants=set(self.grants),
+            delivered=dict(self.delivered), held=dict(self.held), grants=set(self.grants),
             coordination_pending=dict(self.coordination_pending),
             approvals_pending=dict(self.approvals_pending),
             channels_down=set(self.channels_down), traffic=Counter(self.traffic),
@@ -165,6 +166,9 @@ class State:
     def _delivered(self, e: ev.InjectDelivered) -> None:
         self.delivered[e.inject] = e
 
+    def _held(self, e: ev.InjectHeld) -> None:
+        self.held[e.inject] = e
+
     def _opened(self, e: ev.DecisionOpened) -> None:
         self.open_decisions[instance_key(e.decision, e.incident)] = OpenDecision(
             e.decision, e.cell, e.t, e.deadline, e.incident)
@@ -208,6 +212,7 @@ _HANDLERS = {
     "approval_requested": State._approval_requested,
     "approval_granted": State._approval_granted,
     "violation": State._violation, "inject_delivered": State._delivered,
+    "inject_held": State._held,
     "decision_opened": State._opened, "decision_made": State._made,
     "note": State._note, "objective_rated": State._rated,
     "channel_down": State._channel, "channel_up": State._channel,

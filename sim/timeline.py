@@ -34,6 +34,7 @@ _SENTENCES = {
     "notified": "{from} informs {to} about {incident}",
     "message_undeliverable": "{from} cannot reach {to} about {incident}: no channel ({message})",
     "inject_delivered": "Inject {inject} to {to}: {text}",
+    "inject_held": "Inject {inject} held by the controller: it will not fire by itself",
     "decision_opened": "Decision {decision} opens for {cell}",
     "decision_made": "Decision {decision}: {cell} takes '{option}'{how}",
     "note": "Note by {author}{about}: {text}",

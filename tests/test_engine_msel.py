@@ -51,6 +51,35 @@ def test_inject_fired_early_is_not_delivered_again():
     assert [e.t for e in having(events, "inject_delivered", inject="M-1")] == [2.0]
 
 
+def test_held_inject_does_not_fire_by_itself_but_can_still_be_fired_by_hand():
+    """The controller holds M-1 (timed) and M-2 (triggered): neither fires on its own, nor
+    does M-2's traffic start; M-1 fired by hand at 50 minutes is delivered then."""
+    events = run(world(MSEL), moves=[
+        (3.0, cmd.HoldInject(inject="M-1")),
+        (4.0, cmd.HoldInject(inject="M-2")),
+        (50.0, cmd.FireInject(inject="M-1"))])
+    assert [(e.inject, e.t) for e in having(events, "inject_held")] == [
+        ("M-1", 3.0), ("M-2", 4.0)]
+    assert [(e.inject, e.t) for e in having(events, "inject_delivered")] == [("M-1", 50.0)]
+    assert not having(events, "traffic_started")
+
+
+def test_holding_what_cannot_be_held_is_refused_with_the_reason():
+    """Holding an unknown inject, one delivered, one held already, or a contingency inject
+    (which waits for the controller anyway) is refused, saying why."""
+    exercise = Exercise(load_scenario_text(world(MSEL), "story.yaml"), 1)
+    exercise.advance_to(12.0)
+    said = {inject: exercise.submit(cmd.HoldInject(inject=inject)) for inject in
+            ("M-9", "M-1", "M-3")}
+    assert "unknown inject 'M-9'" in said["M-9"].reason
+    assert said["M-1"].reason == "inject M-1 was already delivered at T+10m"
+    assert said["M-3"].reason == "inject M-3 is a contingency inject: it waits for you already"
+    assert not isinstance(exercise.submit(cmd.HoldInject(inject="M-2")), Refused)
+    again = exercise.submit(cmd.HoldInject(inject="M-2"))
+    assert again.reason == "inject M-2 is already held (since T+12m)"
+    assert exercise.state.held.keys() == {"M-2"}
+
+
 def test_decision_without_a_choice_takes_its_default_at_the_deadline():
     """Nobody answers D-1: at 8 + 10 minutes the default 'watch' is taken, by default."""
     events = run(world(MSEL))

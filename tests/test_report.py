@@ -8,12 +8,14 @@ import xml.etree.ElementTree as ET
 import pytest
 from cli_support import refusal, tabletop
 from conftest import LIBRARY, SHARED_EXAMPLE, world
+from docx import Document
 from library_support import DAY
 from typer.testing import CliRunner
 
 from sim import commands as cmd
 from sim import events as ev
 from sim.aar import gather
+from sim.aar_docx import write_docx
 from sim.cli import app
 from sim.engine import Exercise
 from sim.headless import play_out
@@ -119,6 +121,35 @@ def test_text_from_people_is_escaped(tmp_path):
     assert '<script>alert("note")</script>' in text_of(root)
     assert "<script" not in markdown and "<img" not in markdown
     assert "&lt;script&gt;" in markdown and "\\| a pipe" in markdown
+
+
+HELD_MSEL = """
+injects:
+  - {id: M-1, at: 10m, to: bp, text: Agents report a light over the river.}
+  - {id: M-2, at: 20m, to: bp, text: The light moves toward town.}
+"""
+
+
+def test_injects_the_controller_held_are_named_in_every_format(tmp_path):
+    """M-1 held and fired by hand later, M-2 held and never delivered: the MSEL section of
+    the Markdown, HTML and Word AAR/IP says so, with the clock of each."""
+    path = journal_of(tmp_path / "ex.sqlite", world(HELD_MSEL), moves=[
+        (5.0, cmd.HoldInject(inject="M-1")), (6.0, cmd.HoldInject(inject="M-2")),
+        (30.0, cmd.FireInject(inject="M-1"))])
+    said = ["M-1 held at 02:05 T+5m; fired by hand at 02:30 T+30m",
+            "M-2 held at 02:06 T+6m; never delivered"]
+    markdown = write_report(path, "md")
+    msel = markdown.split("## Injects delivered (MSEL)")[1].split("\n## ")[0]
+    assert [f"- {s}" for s in said] == [line for line in msel.splitlines()
+                                        if line.startswith("- ")]
+    assert "Held by the controller, so that they did not fire by themselves:" in msel
+    section = next(s for s in parsed(write_report(path, "html")).iter("section")
+                   if s.get("id") == "msel")
+    assert [text_of(li) for li in section.iter("li")] == said
+    write_docx(path, str(tmp_path / "aar.docx"))
+    bullets = [p.text for p in Document(tmp_path / "aar.docx").paragraphs
+               if p.style.name == "List Bullet"]
+    assert all(s in bullets for s in said)
 
 
 def test_report_writes_files_and_the_markdown_chart_beside_it(tmp_path):

@@ -22,7 +22,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from sim import commands as cmd
 from sim.timeline import describe, tplus
-from tui.widgets.msel import due
+from tui.widgets.msel import due, held
 
 if TYPE_CHECKING:
     from tui.app import TabletopApp
@@ -184,9 +184,13 @@ def entries(app: TabletopApp) -> Iterator[Entry]:
                             partial(app.submit, command), option.text)
         for inject in session.scenario.injects:
             if inject.id not in state.delivered:
-                yield Entry(f"inject: fire {inject.id} now ({due(inject)}, to "
-                            f"{', '.join(inject.recipients)})",
+                to = ", ".join(inject.recipients)
+                yield Entry(f"inject: fire {inject.id} now ({due(inject, state)}, to {to})",
                             partial(app.submit, cmd.FireInject(inject=inject.id)), inject.text)
+                if not held(inject, state):
+                    yield Entry(f"inject: hold {inject.id} ({due(inject, state)}, to {to})",
+                                partial(app.submit, cmd.HoldInject(inject=inject.id)),
+                                "Keep it from firing by itself; fire it by hand later, if ever.")
         for kind, label in MOVES.items():
             yield Entry(f"move: {label}", partial(app.open_move, kind),
                         f"Record a player move: {label}.")

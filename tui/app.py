@@ -229,8 +229,7 @@ class TabletopApp(ForkInReview, App):
 
     def action_inject(self) -> None:
         """List the MSEL injects still to come."""
-        self.push_screen(InjectModal([i for i in self.session.scenario.injects
-                                      if i.id not in self.session.state.delivered]))
+        self.push_screen(InjectModal(self.session.scenario, self.session.state))
 
     def action_adhoc_inject(self) -> None:
         """Open the ad-hoc inject form."""

@@ -1,26 +1,29 @@
 """The inject modal: the MSEL's injects not yet delivered (with their HSEEP columns);
-Enter fires the highlighted one now. Its last line opens the ad-hoc inject form."""
+Enter fires the highlighted one now, `h` holds it (it will not fire by itself). Its last
+line opens the ad-hoc inject form."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from sim import commands as cmd
-from sim.scenario import Inject
+from sim.scenario import Inject, Scenario
+from sim.state import State
 from tui.screens.form import CommandModal
 from tui.widgets.msel import due
 
 WRITE_ADHOC = "write-adhoc"
 
 
-def inject_label(inject: Inject) -> Text:
+def inject_label(inject: Inject, state: State) -> Text:
     """An MSEL line: id, when due, recipients, text, and what the controller expects."""
     label = Text(inject.id, style="bold")
-    label.append(f"  {due(inject)}", style="magenta")
+    label.append(f"  {due(inject, state)}", style="magenta")
     label.append(f"  → {', '.join(inject.recipients)}")
     extras = [x for x in (inject.method, inject.type, inject.from_ and f"from {inject.from_}")
               if x]
@@ -33,13 +36,15 @@ def inject_label(inject: Inject) -> Text:
 
 
 class InjectModal(CommandModal):
-    """Fire an MSEL inject now, or go on to write an ad-hoc one."""
+    """Fire an MSEL inject now, hold it, or go on to write an ad-hoc one."""
 
-    HINT = "↑/↓: choose · Enter: deliver now · Esc: cancel"
+    BINDINGS = [Binding("h", "hold", "hold")]
+    HINT = "↑/↓: choose · Enter: deliver now · h: hold · Esc: cancel"
 
-    def __init__(self, injects: list[Inject]):
+    def __init__(self, scenario: Scenario, state: State):
         super().__init__()
-        self.injects = injects
+        self.injects = [i for i in scenario.injects if i.id not in state.delivered]
+        self.state = state
 
     def heading(self) -> str:
         return "Fire an MSEL inject now"
@@ -47,7 +52,7 @@ class InjectModal(CommandModal):
     def form(self) -> ComposeResult:
         options: list = []
         for inject in self.injects:
-            options += [Option(inject_label(inject), id=inject.id), None]
+            options += [Option(inject_label(inject, self.state), id=inject.id), None]
         options.append(Option(Text("✎ Write an ad-hoc inject…", style="bold"), id=WRITE_ADHOC))
         yield OptionList(*options, id="options")
 
@@ -62,3 +67,13 @@ class InjectModal(CommandModal):
             self.app.call_later(self.app.run_action, "adhoc_inject")
         else:
             self.send(cmd.FireInject(inject=message.option.id))
+
+    def action_hold(self) -> None:
+        """Hold the highlighted inject: it stays on the MSEL, for the controller's hand."""
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        chosen = None if highlighted is None else options.get_option_at_index(highlighted).id
+        if chosen is None or chosen == WRITE_ADHOC:
+            self.complain("Highlight an MSEL inject to hold")
+        else:
+            self.send(cmd.HoldInject(inject=chosen))

@@ -35,6 +35,7 @@ KIND_STYLES = {
     "decision_opened": "bold cyan",
     "decision_made": "cyan",
     "inject_delivered": "magenta",
+    "inject_held": "magenta",
     "note": "green",
     "objective_rated": "green",
     "exercise_started": "bold",

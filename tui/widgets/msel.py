@@ -12,13 +12,19 @@ from sim.timeline import tplus
 from tui.widgets.base import StateView
 
 
-def due(inject: Inject) -> str:
-    """When an inject is due: `T+12m`, `on lead_assigned +5m`, or `held`."""
+def due(inject: Inject, state: State) -> str:
+    """When an inject is due: `T+12m`, `on lead_assigned +5m`, or `held` (a contingency
+    inject, or one the controller held: only the controller fires it)."""
+    if held(inject, state):
+        return "held"
     if inject.at is not None:
         return tplus(inject.at)
-    if inject.when is not None:
-        return f"on {inject.when['event']}" + (f" +{inject.delay:g}m" if inject.delay else "")
-    return "held"
+    return f"on {inject.when['event']}" + (f" +{inject.delay:g}m" if inject.delay else "")
+
+
+def held(inject: Inject, state: State) -> bool:
+    """Does the inject wait for the controller's hand?"""
+    return inject.id in state.held or (inject.at is None and inject.when is None)
 
 
 def time_left(minutes: float) -> str:
@@ -55,14 +61,11 @@ class MselPanel(StateView):
         if not opened:
             parts.append(Text("No decision open.", style="dim"))
         upcoming = [i for i in self.scenario.injects if i.id not in state.delivered]
-        order = {"timed": 0, "when": 1, "held": 2}
-        upcoming.sort(key=lambda i: (order["timed" if i.at is not None else
-                                           "when" if i.when is not None else "held"],
-                                     i.at or 0.0))
+        upcoming.sort(key=lambda i: (held(i, state), i.at is None, i.at or 0.0))
         lines = []
         for inject in upcoming:
             line = Text(no_wrap=True, overflow="ellipsis")
-            line.append(f"{due(inject)} ", style="magenta")
+            line.append(f"{due(inject, state)} ", style="magenta")
             line.append(inject.id, style="bold")
             line.append(f" → {', '.join(inject.recipients)}: ")
             line.append(inject.text, style="dim")

@@ -1,0 +1,65 @@
+"""The controller manages the MSEL from the console: an inject held with `h` in the inject
+list does not fire at its time, the MSEL panel says `held`, and it can still be fired by
+hand; what cannot be held is refused in place. Asserted in the journal on disk."""
+
+from __future__ import annotations
+
+from console_support import REFERENCE, journal_commands, journal_events, screen_text, step_until
+from textual.widgets import OptionList, Static
+
+from sim import commands as cmd
+from tui.app import make_console
+from tui.screens.inject import InjectModal
+
+
+async def test_an_inject_held_waits_for_the_controllers_hand(tmp_path):
+    """Hold M-02 (due at T+12m) before its time: the clock passes T+12m without it, the
+    panel lists it as held; then `i`, the highlighted M-02, Enter fires it."""
+    path = tmp_path / "held.sqlite"
+    app = make_console(REFERENCE, str(path), 7)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await step_until(pilot, lambda: "M-01" in app.session.state.delivered)
+        await pilot.press("i")
+        assert isinstance(app.screen, InjectModal)
+        assert app.screen.query_one(OptionList).highlighted == 0  # M-02, the next one due
+        await pilot.press("h")
+        await pilot.pause()
+        assert not isinstance(app.screen, InjectModal)  # accepted: the list closed
+        assert "M-02" in app.session.state.held
+        await step_until(pilot, lambda: app.session.clock > 12)
+        assert "M-02" not in app.session.state.delivered
+        assert "held M-02 →" in screen_text(app)
+
+        await pilot.press("i")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        options.highlighted = next(n for n in range(options.option_count)
+                                   if options.get_option_at_index(n).id == "M-02")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "M-02" in app.session.state.delivered
+        await pilot.press("q")
+
+    assert [c.command for c in journal_commands(path)] == [
+        cmd.HoldInject(inject="M-02"), cmd.FireInject(inject="M-02")]
+    events = journal_events(path)
+    [held] = [e for e in events if e.kind == "inject_held"]
+    [delivered] = [e for e in events if e.kind == "inject_delivered" and e.inject == "M-02"]
+    assert held.t < 12 < delivered.t
+
+
+async def test_holding_an_inject_twice_is_refused_in_place(tmp_path):
+    """M-02 held once is held already: the list stays open with the reason in red, and the
+    refusal is journaled too."""
+    path = tmp_path / "twice.sqlite"
+    app = make_console(REFERENCE, str(path), 7)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await step_until(pilot, lambda: "M-01" in app.session.state.delivered)
+        await pilot.press("i", "h")
+        await pilot.pause()
+        await pilot.press("i", "h")
+        await pilot.pause()
+        assert isinstance(app.screen, InjectModal)
+        refusal = str(app.screen.query_one("#refusal", Static).render())
+        assert refusal.startswith("Refused: inject M-02 is already held (since T+")
+    assert [c.refused is not None for c in journal_commands(path)] == [False, True]
