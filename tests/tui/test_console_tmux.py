@@ -115,3 +115,21 @@ def test_the_hotwash_rates_an_objective_in_a_real_terminal(tmp_path):
         tmux.close()
     rated = [c.command for c in journal_commands(path) if c.command.kind == "rate"]
     assert [(r.objective, r.rating, r.by) for r in rated] == [("O-1", proposed, "evaluator")]
+
+
+def test_an_inject_held_shows_as_held_in_a_real_terminal(tmp_path):
+    """`i` lists the MSEL's injects still to come, `h` holds the first (M-01, due at T+5m):
+    the MSEL panel then says `held M-01`, and the journal holds the hold."""
+    path = tmp_path / "tmux.sqlite"
+    tmux = playing(tmp_path, path, (120, 36))
+    try:
+        tmux.wait_for(r"T\+5m M-01")
+        tmux.send("i")
+        tmux.wait_for(r"Fire an MSEL inject now")
+        tmux.send("h")
+        tmux.wait_for(r"held M-01")
+        tmux.quit()
+    finally:
+        tmux.close()
+    assert [c.command.kind for c in journal_commands(path)] == ["hold_inject"]
+    assert [e.inject for e in journal_events(path) if e.kind == "inject_held"] == ["M-01"]
