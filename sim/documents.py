@@ -1,12 +1,16 @@
-"""The HSEEP planning documents of a scenario: a Situation Manual skeleton and one Exercise
-Evaluation Guide (EEG) per objective, built from the scenario file and a default run.
+"""The HSEEP planning documents of a scenario: a Situation Manual skeleton, one Exercise
+Evaluation Guide (EEG) per objective and a Participant Feedback Form, built from the
+scenario file and a default run.
 
 The Situation Manual holds the scope, the objectives with their core capabilities, the
 participating agencies, the scenario split into modules by time (the situation as it
 unfolds when every decision takes its default) and discussion questions for each agency,
 drawn from the decisions it faces. Each EEG names the capability, says what will be
 measured, which events the journal will hold as evidence, and leaves the P/S/M/U rating
-and the notes blank for the evaluator. Blanks a planning team fills in are marked ____.
+and the notes blank for the evaluator. The feedback form, filled in by every participant
+at the hotwash, asks about the seams the exercise rehearses (jurisdiction, consultation,
+the lead's handoffs) and about each objective. Blanks a planning team fills in are marked
+____.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Sequence
 
 from sim import events as ev
 from sim.doc_blocks import (
+    BOX,
     Bullets,
     Choices,
     Handout,
@@ -48,6 +53,7 @@ def write_documents(scenario_text: str, name: str, folder: str) -> list[str]:
     for objective in scenario.objectives:
         written += write_handout(evaluation_guide(scenario, objective), folder,
                                  f"eeg-{objective.id}")
+    written += write_handout(participant_feedback(scenario), folder, "participant-feedback")
     return written
 
 
@@ -184,3 +190,40 @@ def measure_text(objective: Objective) -> str:
     b = objective.before
     return (f"whether a {filter_text(b.first)} comes before the first {filter_text(b.then)}; "
             f"met when it does, or when no {filter_text(b.then)} happens")
+
+
+# ---------------------------------------------------------------------------- feedback
+
+ROLES = ("Player", "Controller", "Evaluator", "Facilitator", "Observer")
+AGREEMENT = ("1 disagree", "2", "3", "4", "5 agree")
+SEAMS = (
+    "I know which agency has jurisdiction in each zone of this scenario.",
+    "I know whom my agency must consult (coordination, approval) before it acts.",
+    "I know how the lead passes from one agency to the next, and who holds it meanwhile.",
+    "The channels between agencies worked as they would on a real day.",
+    "The injects came at a pace my cell could follow.",
+    "The scenario was realistic enough to test our plans and agreements.",
+)
+
+
+def participant_feedback(scenario: Scenario) -> Handout:
+    """The Participant Feedback Form: who answers, the seams rated 1 to 5, each objective,
+    then strengths, areas for improvement and what the evaluators may have missed."""
+    doc = Handout(f"Participant Feedback Form — {scenario.title}", landscape=True)
+    doc.add(Table(("", ""), (("Exercise", scenario.title), ("Date", BLANK),
+                             ("Name (optional)", BLANK), ("Agency or organization", BLANK))),
+            Heading("Your role"), Choices(ROLES),
+            Heading("The seams: how far do you agree?"),
+            Table(("Statement", *AGREEMENT), tuple((s, *(BOX,) * len(AGREEMENT))
+                                                    for s in SEAMS)))
+    if scenario.objectives:
+        doc.add(Heading("The objectives"), Paragraph(
+            "For each: did your cell's part go as planned? What helped, what got in the way?"))
+        for objective in scenario.objectives:
+            doc.add(Heading(f"{objective.id}: {objective.text}", level=2), WritingLines(2))
+    for title in ("Strengths: the three things that went best",
+                  "Areas for improvement: the three that most need work, and which agency "
+                  "would act on each",
+                  "What you saw that the evaluators may have missed"):
+        doc.add(Heading(title), WritingLines())
+    return doc

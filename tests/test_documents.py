@@ -40,10 +40,10 @@ def headings(path) -> list[str]:
             if p.style.name == "Title" or p.style.name.startswith("Heading")]
 
 
-def test_docs_writes_a_situation_manual_and_an_eeg_per_objective(handouts):
+def test_docs_writes_a_situation_manual_an_eeg_per_objective_and_a_feedback_form(handouts):
     """Two files per document, Markdown and Word; the command lists them."""
     folder, written = handouts
-    stems = ["situation-manual", *(f"eeg-{o}" for o in OBJECTIVES)]
+    stems = ["situation-manual", *(f"eeg-{o}" for o in OBJECTIVES), "participant-feedback"]
     assert written == [str(folder / f"{s}.{x}") for s in stems for x in ("md", "docx")]
     assert all((folder / f"{s}.{x}").stat().st_size > 0 for s in stems for x in ("md", "docx"))
 
@@ -112,7 +112,32 @@ def test_each_eeg_names_its_capability_measure_evidence_and_leaves_the_rating_bl
         "☐  M — Performed with major challenges", "☐  U — Unable to be performed"]
 
 
-@pytest.mark.parametrize("stem", ["situation-manual", "eeg-O-5"])
+def test_the_feedback_form_asks_about_the_seams_and_each_objective(handouts):
+    """Who answers (role ticked), each seam rated 1 to 5 in tick boxes, a subsection per
+    objective, then strengths, areas for improvement and what the evaluators missed."""
+    folder, _ = handouts
+    path = folder / "participant-feedback.docx"
+    found = headings(path)
+    assert found[0] == "0 Participant Feedback Form — Watcher across the river"
+    assert [h[2:5] for h in found if h[0] == "2"] == OBJECTIVES
+    assert [h[2:] for h in found if h[0] == "1"] == [
+        "Your role", "The seams: how far do you agree?", "The objectives",
+        "Strengths: the three things that went best",
+        "Areas for improvement: the three that most need work, and which agency would act "
+        "on each", "What you saw that the evaluators may have missed"]
+    document = Document(path)
+    seams = document.tables[1]
+    assert [c.text for c in seams.rows[0].cells] == ["Statement", "1 disagree", "2", "3", "4",
+                                                     "5 agree"]
+    assert len(seams.rows) == 7 and all(
+        [c.text for c in row.cells][1:] == ["☐"] * 5 for row in seams.rows[1:])
+    assert "jurisdiction" in seams.rows[1].cells[0].text
+    roles = [p.text for p in document.paragraphs if p.text.startswith("☐")]
+    assert roles == ["☐  Player", "☐  Controller", "☐  Evaluator", "☐  Facilitator",
+                     "☐  Observer"]
+
+
+@pytest.mark.parametrize("stem", ["situation-manual", "eeg-O-5", "participant-feedback"])
 def test_markdown_and_word_have_the_same_headings(handouts, stem):
     """One content, two renderers: the Markdown's headings are the Word file's."""
     folder, _ = handouts

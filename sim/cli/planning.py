@@ -157,8 +157,8 @@ def planning_documents(
     output: Annotated[str, typer.Option("-o", "--output", metavar="DIR",
                                         help="Folder for the documents (created if needed).")],
 ) -> None:
-    """Write the Situation Manual skeleton and an Exercise Evaluation Guide per objective,
-    each as Markdown and as Word (.docx).
+    """Write the Situation Manual skeleton, an Exercise Evaluation Guide per objective and a
+    Participant Feedback Form, each as Markdown and as Word (.docx).
 
     Example: tabletop docs scenarios/airspace-first.yaml -o handouts
     """
