@@ -22,8 +22,11 @@ class Tmux:
 
     def __init__(self, command: str, size: tuple[int, int]):
         self.name = f"tabletop-test-{os.getpid()}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]),
-                        "-y", str(size[1]), command], check=True)
+        width, height = map(str, size)
+        # COLUMNS and LINES win over the window's size in Textual, and the test process may
+        # carry stale ones (GNU readline, imported under pytest, exports 80x24): tell it the size.
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", width, "-y", height,
+                        "-e", f"COLUMNS={width}", "-e", f"LINES={height}", command], check=True)
 
     def screen(self) -> str:
         """The text on screen now."""
