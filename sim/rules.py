@@ -50,6 +50,13 @@ class World:
                 and (where.kind in self.authorities[a].in_ or where.id in self.authorities[a].in_))
         return self._held[key]
 
+    def reached(self, verb: Action, where: Zone) -> tuple[Zone, ...]:
+        """The zones an action taken in `where` affects: that one, and its neighbours when
+        the action spills."""
+        if not verb.spills:
+            return (where,)
+        return (where, *(self.zones[z] for z in where.adjacent))
+
     def channels_between(self, a: str, b: str) -> tuple[Channel, ...]:
         return self.routes.get((a, b), ())
 
@@ -78,16 +85,28 @@ def broken_rules(world: World, state: State, agency: str, action: str, incident:
     if held and not approved and all(a.approval for a in held):
         broken.append(("approval", f"{held[0].id} needs approval by {held[0].approval.by}, "
                                    "and none was given"))
+    if verb.touches:
+        for reached in world.reached(verb, where):
+            broken += _unconflicted(state, agency, verb, incident, zone, reached)
+    return broken
+
+
+def _unconflicted(state: State, agency: str, verb: Action, incident: str, zone: str,
+                  reached: Zone) -> list[tuple[str, str]]:
+    """The deconfliction the action lacks in a zone it reaches: an owner's grant for each
+    resource it touches there (asked from the zone where it is taken), and no traffic."""
+    broken = []
+    spilled = "" if reached.id == zone else f" (spilling over from {zone})"
     for resource in verb.touches:
-        owner = where.coordination.get(resource)
-        held_by_owner = [r for r, holder in where.coordination.items() if holder == owner]
+        owner = reached.coordination.get(resource)
+        held_by_owner = [r for r, holder in reached.coordination.items() if holder == owner]
         # FORMAT.md: "no grant from that owner covers it" — one grant covers all it owns here
         if owner and owner != agency and not any((incident, owner, r, zone) in state.grants
                                                  for r in held_by_owner):
-            broken.append(("deconfliction", f"{resource} in {zone} is not deconflicted with "
-                                            f"{owner}"))
-    if verb.touches and state.traffic.get(zone):
-        broken.append(("deconfliction", f"traffic is active in {zone}"))
+            broken.append(("deconfliction", f"{resource} in {reached.id} is not deconflicted "
+                                            f"with {owner}{spilled}"))
+    if state.traffic.get(reached.id):
+        broken.append(("deconfliction", f"traffic is active in {reached.id}{spilled}"))
     return broken
 
 

@@ -28,12 +28,22 @@ FORMAT_VERSIONS = (1,)
 
 
 class Action(Model):
-    """A verb of the scenario; `touches` names shared resources it affects."""
+    """A verb of the scenario; `touches` names shared resources it affects, and `spills`
+    says they are affected in the adjacent zones too (an emission does not stop at a line)."""
 
     id: Id
     name: str | None = None
     touches: tuple[str, ...] = ()
     remote: bool = False
+    spills: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> Any:
+        if self.spills and not self.touches:
+            raise PydanticCustomError("spills", "only what an action touches can spill into "
+                                      "the adjacent zones — add 'touches: [RESOURCE, ...]' or "
+                                      "remove 'spills'")
+        return self
 
 
 class Zone(Model):

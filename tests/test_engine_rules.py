@@ -65,6 +65,59 @@ def test_action_during_traffic_breaks_deconfliction_even_with_a_grant():
     assert details == ["traffic is active in town"]
 
 
+# The strip lies beside the partner's side and the town; bp may jam in the strip, and a
+# jamming spills over into the zones beside it, where the partner owns the spectrum.
+SPILLING = {
+    "  - {id: disrupt, touches: [airspace]}\n":
+        "  - {id: disrupt, touches: [airspace]}\n  - {id: jam, touches: [spectrum], spills: true}\n"
+        "  - {id: listen, touches: [spectrum]}\n",
+    "allows: [observe, warn]": "allows: [observe, warn, jam, listen]",
+    "{id: far, kind: foreign, jurisdiction: [partner]}":
+        "{id: far, kind: foreign, jurisdiction: [partner], coordination: {spectrum: partner}}",
+    "{id: strip, kind: border, jurisdiction: [bp, tf]}":
+        "{id: strip, kind: border, jurisdiction: [bp, tf], adjacent: [far, town]}",
+}
+
+
+def test_a_spilling_action_needs_the_grant_of_the_owner_beside_it():
+    """bp jams in the strip; across the line the spectrum is the partner's, so the jamming
+    breaks deconfliction there, and the violation says where it spilled from."""
+    events = run(world(replace=SPILLING),
+                 moves=[(21.0, cmd.Act(agency="bp", incident="c1", action="jam"))])
+    assert [e.zone for e in having(events, "action_taken", action="jam")] == ["strip"]
+    details = [e.detail for e in having(events, "violation", rule="deconfliction")]
+    assert details == ["spectrum in far is not deconflicted with partner "
+                       "(spilling over from strip)"]
+
+
+def test_the_neighbours_grant_asked_from_where_the_action_is_taken_covers_the_spill():
+    """bp asks the partner to deconflict the spectrum while the contact is in the strip
+    (asked after bp's 2 minutes, granted after 10 on the line and the partner's 6): the
+    jamming then breaks nothing."""
+    events = run(world(replace=SPILLING), moves=[
+        (20.0, cmd.Coordinate(agency="bp", incident="c1", with_="partner", domain="spectrum")),
+        (37.0, cmd.Act(agency="bp", incident="c1", action="jam"))])
+    assert [(e.t, e.zone) for e in having(events, "coordination_granted")] == [(38.0, "strip")]
+    assert [(e.t, e.zone) for e in having(events, "action_taken", action="jam")] == [
+        (39.0, "strip")]
+    assert rules_broken(events, "bp") == []
+
+
+def test_traffic_beside_the_zone_breaks_deconfliction_for_a_spilling_action_only():
+    """Traffic over the town, next to the strip: jamming in the strip reaches it, listening
+    (which touches the spectrum without spilling) does not."""
+    text = world("""
+        injects:
+          - {id: M-1, at: 20m, to: faa, text: Air ambulance., effects: [{traffic: {zone: town, for: 30m}}]}
+        """, replace=SPILLING)
+    events = run(text, moves=[(21.0, cmd.Act(agency="bp", incident="c1", action="listen")),
+                              (22.0, cmd.Act(agency="bp", incident="c1", action="jam"))])
+    assert [e.action for e in having(events, "action_taken")] == ["listen", "jam"]
+    assert [(e.action, e.detail) for e in having(events, "violation")] == [
+        ("jam", "spectrum in far is not deconflicted with partner (spilling over from strip)"),
+        ("jam", "traffic is active in town (spilling over from strip)")]
+
+
 def test_assume_lead_waits_for_a_free_slot_at_capacity():
     """bp (capacity 1) leads c0 until it leaves at 30m; its lead of c1 starts only then."""
     text = world(replace={"incidents:\n": "incidents:\n  - {id: c0, path: [{zone: strip, at: 1m}],"

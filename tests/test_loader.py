@@ -95,6 +95,18 @@ def test_yes_or_no_flag_written_as_a_word_is_refused(tmp_path):
                               "found 'maybe' — write true or false"]
 
 
+def test_an_action_that_spills_without_touching_anything_is_refused(tmp_path):
+    """`spills` says where what the action touches reaches; with nothing touched it means
+    nothing, which is a slip worth naming."""
+    path = write(tmp_path, story("""\
+        actions:
+          - {id: jam, spills: true}
+        """, AGENCIES))
+    assert problems(path) == [f"{path}:2:5: actions[0]: only what an action touches can spill "
+                              "into the adjacent zones — add 'touches: [RESOURCE, ...]' or "
+                              "remove 'spills'"]
+
+
 def test_bad_duration_lists_the_forms_a_duration_may_take(tmp_path):
     """`leaves: an hour` is not a duration; the message shows how to write one."""
     path = write(tmp_path, story("""\
