@@ -29,7 +29,7 @@ def test_reference_example_validates_as_written():
     """Every key of the format's reference example is accepted as written."""
     result = validate(str(SHARED_EXAMPLE))
     assert (result.exit_code, result.stderr) == (0, ""), result.stderr
-    assert result.stdout == (f"{SHARED_EXAMPLE}: ok — 6 agencies, 3 zones, 1 incidents, "
+    assert result.stdout == (f"{SHARED_EXAMPLE}: ok — 6 agencies, 3 zones, 1 incident, "
                              "4 injects, 2 decisions, 5 objectives\n")
 
 

@@ -18,6 +18,8 @@ from sim.loader import load_scenario
 from sim.scenario import Scenario
 from sim.yamlsource import read_text
 
+SINGULAR = {"agencies": "agency", "zones": "zone", "incidents": "incident", "injects": "inject",
+            "decisions": "decision", "objectives": "objective"}
 
 @app.command()
 def validate(
@@ -43,7 +45,8 @@ def validate(
                   "decisions": len(s.decisions), "objectives": len(s.objectives)}
         summaries.append({"file": path, "id": s.id, **counts})
         if not as_json:
-            typer.echo(f"{path}: ok — " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+            typer.echo(f"{path}: ok — " + ", ".join(
+                f"{n} {SINGULAR[k] if n == 1 else k}" for k, n in counts.items()))
     if as_json:
         typer.echo(json.dumps({"valid": summaries, "problems": [p.as_dict() for p in problems]},
                               indent=2, ensure_ascii=False))
