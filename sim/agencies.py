@@ -201,8 +201,10 @@ class AgencyProcesses:
 
     def _grant_when_clear(self, sender: str, ask: Any, incident: str, zone: str,
                           granted: simpy.Event) -> None:
-        if self.state.traffic.get(zone):
-            _on(self._traffic_clear[zone], partial(self._grant_when_clear, sender, ask,
+        busy = next((z for z in self.world.watched_by(ask.with_, ask.domain, zone)
+                     if self.state.traffic.get(z)), None)
+        if busy is not None:
+            _on(self._traffic_clear[busy], partial(self._grant_when_clear, sender, ask,
                                                    incident, zone, granted))
             return
         self.emit(ev.CoordinationGranted(incident=incident, agency=sender, with_=ask.with_,

@@ -118,6 +118,21 @@ def test_traffic_beside_the_zone_breaks_deconfliction_for_a_spilling_action_only
         ("jam", "traffic is active in town (spilling over from strip)")]
 
 
+def test_an_owner_beside_the_zone_grants_only_once_its_own_traffic_has_ended():
+    """faa owns the airspace over the town, beside the strip: asked from the strip, it waits
+    for the town's traffic to end (at 50m) before it grants; the partner, whose side has
+    no traffic, does not wait."""
+    text = world("""
+        injects:
+          - {id: M-1, at: 20m, to: faa, text: Air ambulance., effects: [{traffic: {zone: town, for: 30m}}]}
+        """, replace=SPILLING | {"coordination: {airspace: faa}": "coordination: {spectrum: faa}"})
+    events = run(text, moves=[
+        (20.0, cmd.Coordinate(agency="bp", incident="c1", with_="faa", domain="spectrum")),
+        (20.0, cmd.Coordinate(agency="bp", incident="c1", with_="partner", domain="spectrum"))])
+    assert [(e.with_, e.t) for e in having(events, "coordination_granted")] == [
+        ("partner", 38.0), ("faa", 50.0)]
+
+
 def test_assume_lead_waits_for_a_free_slot_at_capacity():
     """bp (capacity 1) leads c0 until it leaves at 30m; its lead of c1 starts only then."""
     text = world(replace={"incidents:\n": "incidents:\n  - {id: c0, path: [{zone: strip, at: 1m}],"

@@ -1,6 +1,6 @@
 """"Quiet on the shared band" teaches what its objectives say, on each of five seeds: an
-emission at the line reaches the partner's side and the airport's approach, so only the
-path that emits nothing (and tells the airport) meets every objective."""
+emission at the line reaches the partner's side and the airport's approach, whose owners
+must all deconflict it, and the air ambulance on the approach holds it back."""
 
 from __future__ import annotations
 
@@ -40,18 +40,31 @@ def test_disrupting_at_once_reaches_every_owner_of_the_band(seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_deconflicting_first_leaves_only_the_air_ambulance_in_the_way(seed):
-    """With every owner's grant and the partner told, the disruption still goes out while
-    the air ambulance is on the approach: O-1 is missed for the traffic alone."""
+def test_deconflicting_first_waits_for_the_air_ambulance_and_breaks_nothing(seed):
+    """Every owner is asked and the partner told; the aviation authority, whose band the
+    emission reaches, grants only once the air ambulance is down (T+37m), and the
+    disruption goes out then, just before the contact leaves: no violation."""
     events, met = played(seed, D_1="deconflict-then-disrupt")
+    granted = {e.with_: e.t for e in having(events, "coordination_granted")}
+    [ended] = having(events, "traffic_ended", zone="airport-vicinity")
     [acted] = having(events, "action_taken", action="disrupt")
-    granted = having(events, "coordination_granted")
-    assert {e.with_ for e in granted} == {"spectrum-office", "partner-guard",
-                                         "aviation-authority"}
-    assert max(e.t for e in granted) <= acted.t
+    assert set(granted) == {"spectrum-office", "partner-guard", "aviation-authority"}
+    assert granted["aviation-authority"] == ended.t == 37.0
+    assert max(granted.values()) <= acted.t < 40.0
+    assert not having(events, "violation")
+    assert met["O-1"] and met["O-2"]
+
+
+def test_a_grant_given_before_the_air_ambulance_does_not_cover_acting_while_it_flies():
+    """Seed 7: the aviation authority grants at T+11m, before the air ambulance is
+    announced; the disruption then goes out while it is on the approach."""
+    events, met = played(7, D_1="deconflict-then-disrupt")
+    [granted] = having(events, "coordination_granted", with_="aviation-authority")
+    [acted] = having(events, "action_taken", action="disrupt")
+    assert granted.t < 12.0 < acted.t < 37.0
     assert [e.detail for e in having(events, "violation")] == [
         "traffic is active in airport-vicinity (spilling over from border-strip)"]
-    assert (met["O-1"], met["O-2"]) == (False, True)
+    assert not met["O-1"]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
