@@ -130,18 +130,33 @@ HELD_INJECTS = "Held by the controller, so that they did not fire by themselves:
 
 @dataclass(frozen=True)
 class HeldInject:
-    """An MSEL inject the controller held, and when it was fired by hand (None: never)."""
+    """An MSEL inject the controller held, when it was released, and when it was delivered
+    (None: never)."""
 
     inject: str
     held: Moment
-    fired: Moment | None
+    released: Moment | None
+    delivered: Moment | None
 
     @property
     def sentence(self) -> str:
-        """`M-02 held at 21:07 T+7m; fired by hand at 21:40 T+40m` (or `never delivered`)."""
-        fired = (f"fired by hand at {self.fired.wall} {self.fired.tplus}" if self.fired
-                 else "never delivered")
-        return f"{self.inject} held at {self.held.wall} {self.held.tplus}; {fired}"
+        """`M-02 held at 21:07 T+7m; fired by hand at 21:40 T+40m`, `…; released at 21:20
+        T+20m; delivered at 21:25 T+25m`, or `…; never delivered`."""
+        said = [f"{self.inject} held at {_clock(self.held)}"]
+        released, delivered = self.released, self.delivered
+        if released is not None and (delivered is None or delivered.seq > released.seq):
+            said.append(f"released at {_clock(released)}")
+            if delivered is not None:
+                said.append(f"delivered at {_clock(delivered)}")
+        elif delivered is not None:
+            said.append(f"fired by hand at {_clock(delivered)}")
+        if delivered is None:
+            said.append("never delivered")
+        return "; ".join(said)
+
+
+def _clock(moment: Moment) -> str:
+    return f"{moment.wall} {moment.tplus}"
 
 
 @dataclass(frozen=True)
@@ -229,9 +244,7 @@ def after_action(scenario: Scenario, events: Sequence[ev.Event], seed: int, path
         timeline=Listed([moment(e) for e in events[:LISTED]], len(events)),
         injects=Listed([(moment(e), e, expected.get(e.inject, "")) for e in delivered[:LISTED]],
                        len(delivered)),
-        held=[HeldInject(e.inject, moment(e), next((moment(d) for d in delivered
-                                                     if d.inject == e.inject), None))
-              for e in events if isinstance(e, ev.InjectHeld)],
+        held=_held(events, moment),
         decisions=Listed.of(_decisions(scenario, events, moment)),
         exchanges=Listed.of(_exchanges(events, moment)),
         seams=_seams(events, moment),
@@ -265,6 +278,17 @@ def _overview(scenario: Scenario, events: Sequence[ev.Event], seed: int, path: s
         conducted=meta.get("created", ""), version=meta.get("tabletop_version", ""),
         variant=meta.get("variant", ""),
         agencies=[(a.id, a.name or a.id, a.kind or "") for a in scenario.agencies])
+
+
+def _held(events: Sequence[ev.Event], moment) -> list[HeldInject]:
+    """Each hold of an MSEL inject, with the release that ended it and the delivery."""
+    def first(kind: type, inject: str, after: int = 0) -> Moment | None:
+        return next((moment(e) for e in events if isinstance(e, kind) and e.inject == inject
+                     and e.seq > after), None)
+
+    return [HeldInject(e.inject, moment(e), first(ev.InjectReleased, e.inject, e.seq),
+                       first(ev.InjectDelivered, e.inject))
+            for e in events if isinstance(e, ev.InjectHeld)]
 
 
 def _decisions(scenario: Scenario, events: Sequence[ev.Event], moment) -> list[DecisionLine]:

@@ -55,6 +55,14 @@ class HoldInject(_Command):
     inject: Id
 
 
+class ReleaseInject(_Command):
+    """Let a held MSEL inject fire by itself again: at its time or on its trigger if those
+    are still to come, at once if it came due while held."""
+
+    kind: Literal["release_inject"] = "release_inject"
+    inject: Id
+
+
 class AdHocInject(_Command):
     """A controller's inject that is not in the MSEL."""
 
@@ -161,8 +169,8 @@ class End(_Command):
 
 
 Command = Annotated[
-    Decide | FireInject | HoldInject | AdHocInject | AssumeLead | HandOff | Notify | Request
-    | Coordinate | Act | Note | Rate | Pause | Resume | End,
+    Decide | FireInject | HoldInject | ReleaseInject | AdHocInject | AssumeLead | HandOff
+    | Notify | Request | Coordinate | Act | Note | Rate | Pause | Resume | End,
     Field(discriminator="kind"),
 ]
 COMMANDS: TypeAdapter[Command] = TypeAdapter(Command)

@@ -104,6 +104,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self._outages: dict[tuple[str, ...], int] = defaultdict(int)
         self._absences: dict[str, int] = defaultdict(int)
         self._traffic_clear: dict[str, simpy.Event] = {}
+        self._came_due_held: set[str] = set()  # MSEL injects whose time came while held
         self._grants_awaited: dict[tuple[str, str], list[simpy.Event]] = defaultdict(list)
         self._triggers = Triggers()
         self._start()
@@ -304,10 +305,13 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         if isinstance(c, cmd.Decide):
             self.decision_made(self.state.instance_of(c.decision, c.incident), c.option, c.by)
         elif isinstance(c, cmd.FireInject):
-            inject = next(i for i in self.scenario.injects if i.id == c.inject)
-            self._deliver(inject.id, inject.recipients, inject.text, inject.effects)
+            self.deliver_from_msel(c.inject)
         elif isinstance(c, cmd.HoldInject):
             self.emit(ev.InjectHeld(inject=c.inject))
+        elif isinstance(c, cmd.ReleaseInject):
+            self.emit(ev.InjectReleased(inject=c.inject))
+            if c.inject in self._came_due_held:
+                self.deliver_from_msel(c.inject)
         elif isinstance(c, cmd.AdHocInject):
             number = sum(1 for i in self.state.delivered if i.startswith("X-")) + 1
             self._deliver(f"X-{number}", c.to, c.text, c.effects)

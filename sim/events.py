@@ -236,6 +236,12 @@ class InjectHeld(Event):
     inject: Id
 
 
+@_event("inject_released")
+@ev
+class InjectReleased(Event):
+    inject: Id
+
+
 @_event("decision_opened")
 @ev
 class DecisionOpened(Event):

@@ -80,6 +80,15 @@ def _hold(world: World, state: State, c: cmd.HoldInject) -> str | None:
     return None
 
 
+def _release(world: World, state: State, c: cmd.ReleaseInject) -> str | None:
+    reason = _still_to_come(world, state, c.inject)
+    if reason:
+        return reason
+    if c.inject not in state.held:
+        return f"inject {c.inject} is not held: only a held inject can be released"
+    return None
+
+
 def _still_to_come(world: World, state: State, inject: str) -> str | None:
     """Why an inject is not on the MSEL still to come: unknown, or delivered already."""
     ids = [i.id for i in world.scenario.injects]
@@ -121,7 +130,8 @@ def _resume(world: World, state: State, c: cmd.Resume) -> str | None:
 
 
 _CHECKS = {
-    cmd.Decide: _decide, cmd.FireInject: _fire, cmd.HoldInject: _hold, cmd.AdHocInject: _adhoc,
+    cmd.Decide: _decide, cmd.FireInject: _fire, cmd.HoldInject: _hold,
+    cmd.ReleaseInject: _release, cmd.AdHocInject: _adhoc,
     cmd.AssumeLead: _move, cmd.HandOff: _move, cmd.Notify: _move, cmd.Request: _move,
     cmd.Coordinate: _move, cmd.Act: _move, cmd.Note: _objective, cmd.Rate: _objective,
     cmd.Pause: _pause, cmd.Resume: _resume,

@@ -80,9 +80,15 @@ class ScenarioProcesses:
 
     def inject_waits(self, inject: Inject, delay: float) -> Process:
         yield self.env.timeout(delay)
-        if inject.id not in self.state.delivered and inject.id not in self.state.held:
-            # (a controller may have fired it early, or held it)
-            self._deliver(inject.id, inject.recipients, inject.text, inject.effects)
+        if inject.id in self.state.held:  # it waits for the controller's release
+            self._came_due_held.add(inject.id)
+        elif inject.id not in self.state.delivered:  # (a controller may have fired it early)
+            self.deliver_from_msel(inject.id)
+
+    def deliver_from_msel(self, inject_id: str) -> None:
+        """Deliver an MSEL inject, to its recipients, with its effects."""
+        inject = next(i for i in self.scenario.injects if i.id == inject_id)
+        self._deliver(inject.id, inject.recipients, inject.text, inject.effects)
 
     def decision_opens(self, decision: Decision, delay: float, subject: str | None) -> None:
         """Open a decision for its cell after `delay`; a player's choice closes it or, at the

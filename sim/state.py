@@ -169,6 +169,9 @@ class State:
     def _held(self, e: ev.InjectHeld) -> None:
         self.held[e.inject] = e
 
+    def _released(self, e: ev.InjectReleased) -> None:
+        del self.held[e.inject]
+
     def _opened(self, e: ev.DecisionOpened) -> None:
         self.open_decisions[instance_key(e.decision, e.incident)] = OpenDecision(
             e.decision, e.cell, e.t, e.deadline, e.incident)
@@ -213,6 +216,7 @@ _HANDLERS = {
     "approval_granted": State._approval_granted,
     "violation": State._violation, "inject_delivered": State._delivered,
     "inject_held": State._held,
+    "inject_released": State._released,
     "decision_opened": State._opened, "decision_made": State._made,
     "note": State._note, "objective_rated": State._rated,
     "channel_down": State._channel, "channel_up": State._channel,

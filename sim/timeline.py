@@ -35,6 +35,7 @@ _SENTENCES = {
     "message_undeliverable": "{from} cannot reach {to} about {incident}: no channel ({message})",
     "inject_delivered": "Inject {inject} to {to}: {text}",
     "inject_held": "Inject {inject} held by the controller: it will not fire by itself",
+    "inject_released": "Inject {inject} released by the controller: it fires by itself again",
     "decision_opened": "Decision {decision} opens for {cell}",
     "decision_made": "Decision {decision}: {cell} takes '{option}'{how}",
     "note": "Note by {author}{about}: {text}",

@@ -80,6 +80,36 @@ def test_holding_what_cannot_be_held_is_refused_with_the_reason():
     assert exercise.state.held.keys() == {"M-2"}
 
 
+def test_a_released_inject_fires_at_its_time_or_at_once_if_its_time_came_while_held():
+    """M-1 (due at 10m) is held at 3m and released at 6m: it fires at 10m, as scheduled.
+    M-2 (due at 45m, five minutes after the contact enters town) is held at 4m and released
+    at 52m: its time came while it was held, so it fires on release, traffic and all."""
+    events = run(world(MSEL), moves=[
+        (3.0, cmd.HoldInject(inject="M-1")),
+        (4.0, cmd.HoldInject(inject="M-2")),
+        (6.0, cmd.ReleaseInject(inject="M-1")),
+        (52.0, cmd.ReleaseInject(inject="M-2"))])
+    assert [(e.inject, e.t) for e in having(events, "inject_released")] == [
+        ("M-1", 6.0), ("M-2", 52.0)]
+    assert [(e.inject, e.t) for e in having(events, "inject_delivered")] == [
+        ("M-1", 10.0), ("M-2", 52.0)]
+    assert [e.t for e in having(events, "traffic_started")] == [52.0]
+
+
+def test_releasing_what_is_not_held_is_refused_with_the_reason():
+    """Only a held inject still to come can be released: one never held, one fired by hand
+    while held, and an unknown one are refused, saying why."""
+    exercise = Exercise(load_scenario_text(world(MSEL), "story.yaml"), 1)
+    exercise.advance_to(2.0)
+    for command in (cmd.HoldInject(inject="M-1"), cmd.FireInject(inject="M-1")):
+        assert not isinstance(exercise.submit(command), Refused)
+    said = {inject: exercise.submit(cmd.ReleaseInject(inject=inject)).reason
+            for inject in ("M-2", "M-1", "M-9")}
+    assert said["M-2"] == "inject M-2 is not held: only a held inject can be released"
+    assert said["M-1"] == "inject M-1 was already delivered at T+2m"
+    assert "unknown inject 'M-9'" in said["M-9"]
+
+
 def test_decision_without_a_choice_takes_its_default_at_the_deadline():
     """Nobody answers D-1: at 8 + 10 minutes the default 'watch' is taken, by default."""
     events = run(world(MSEL))

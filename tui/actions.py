@@ -187,7 +187,12 @@ def entries(app: TabletopApp) -> Iterator[Entry]:
                 to = ", ".join(inject.recipients)
                 yield Entry(f"inject: fire {inject.id} now ({due(inject, state)}, to {to})",
                             partial(app.submit, cmd.FireInject(inject=inject.id)), inject.text)
-                if not held(inject, state):
+                if inject.id in state.held:
+                    yield Entry(f"inject: release {inject.id} (to {to})",
+                                partial(app.submit, cmd.ReleaseInject(inject=inject.id)),
+                                "Let it fire by itself again: at its time, or now if that "
+                                "has passed.")
+                elif not held(inject, state):
                     yield Entry(f"inject: hold {inject.id} ({due(inject, state)}, to {to})",
                                 partial(app.submit, cmd.HoldInject(inject=inject.id)),
                                 "Keep it from firing by itself; fire it by hand later, if ever.")

@@ -27,7 +27,7 @@ _WITH_INCIDENT = frozenset(kind for kind, cls in ev.EVENT_TYPES.items()
 GROUPS = {
     "violations and lead gaps": ("violation", "lead_gap"),
     "decisions": ("decision_opened", "decision_made"),
-    "injects": ("inject_delivered", "inject_held"),
+    "injects": ("inject_delivered", "inject_held", "inject_released"),
     "notes, ratings and pauses": ("note", "objective_rated", "exercise_paused",
                                   "exercise_resumed"),
 }

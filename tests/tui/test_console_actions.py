@@ -41,6 +41,25 @@ async def test_the_palette_offers_decisions_only_while_one_is_open(tmp_path):
                 "decision: D-1 → act-across"} <= set(titles)
 
 
+async def test_the_palette_offers_to_release_a_held_inject_instead_of_holding_it(tmp_path):
+    """Held, M-02 is offered for release (and still for firing), no longer for holding;
+    the release from the palette is journaled."""
+    path = tmp_path / "release.sqlite"
+    app = make_console(REFERENCE, str(path), 7)
+    async with app.run_test() as pilot:
+        app.submit(cmd.HoldInject(inject="M-02"))
+        titles = [e.title for e in actions.entries(app)]
+        assert "inject: release M-02 (to bp-sector)" in titles
+        assert not [t for t in titles if t.startswith("inject: hold M-02")]
+        assert [t for t in titles if t.startswith("inject: fire M-02 now (held")]
+        await pilot.press("ctrl+p", *"release M-02")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "M-02" not in app.session.state.held
+    assert [c.command.kind for c in journal_commands(path)] == ["hold_inject", "release_inject"]
+
+
 async def test_a_decision_taken_from_the_palette_is_journaled(tmp_path):
     """Ctrl+P, type the option, Enter: the decision is in the journal."""
     path = tmp_path / "palette.sqlite"

@@ -1,6 +1,6 @@
 """The controller manages the MSEL from the console: an inject held with `h` in the inject
 list does not fire at its time, the MSEL panel says `held`, and it can still be fired by
-hand; what cannot be held is refused in place. Asserted in the journal on disk."""
+hand or released with `h` again. Asserted in the journal on disk."""
 
 from __future__ import annotations
 
@@ -48,18 +48,46 @@ async def test_an_inject_held_waits_for_the_controllers_hand(tmp_path):
     assert held.t < 12 < delivered.t
 
 
-async def test_holding_an_inject_twice_is_refused_in_place(tmp_path):
-    """M-02 held once is held already: the list stays open with the reason in red, and the
-    refusal is journaled too."""
-    path = tmp_path / "twice.sqlite"
+async def test_h_on_a_held_inject_releases_it_and_one_past_its_time_fires_at_once(tmp_path):
+    """M-02 held before its time (T+12m) is listed as held; `h` on it after T+12m releases
+    it, and since its time came while it was held, it is delivered at once."""
+    path = tmp_path / "released.sqlite"
     app = make_console(REFERENCE, str(path), 7)
     async with app.run_test(size=(140, 40)) as pilot:
         await step_until(pilot, lambda: "M-01" in app.session.state.delivered)
         await pilot.press("i", "h")
         await pilot.pause()
-        await pilot.press("i", "h")
+        await step_until(pilot, lambda: app.session.clock > 12)
+        await pilot.press("i")
+        await pilot.pause()
+        assert "M-02  held" in screen_text(app)
+        await pilot.press("h")  # M-02 is still the first on the list
+        await pilot.pause()
+        assert not isinstance(app.screen, InjectModal)
+        assert "M-02" not in app.session.state.held
+        assert "M-02" in app.session.state.delivered
+        await pilot.press("q")
+    assert [c.command for c in journal_commands(path)] == [
+        cmd.HoldInject(inject="M-02"), cmd.ReleaseInject(inject="M-02")]
+    events = journal_events(path)
+    [released] = [e for e in events if e.kind == "inject_released"]
+    [delivered] = [e for e in events if e.kind == "inject_delivered" and e.inject == "M-02"]
+    assert 12 < released.t == delivered.t and released.seq < delivered.seq
+
+
+async def test_h_on_the_ad_hoc_line_says_what_to_highlight(tmp_path):
+    """The ad-hoc line is not an MSEL inject: `h` there leaves the list open and says so,
+    and nothing is journaled."""
+    path = tmp_path / "adhoc.sqlite"
+    app = make_console(REFERENCE, str(path), 7)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        options.highlighted = options.option_count - 1
+        await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, InjectModal)
         refusal = str(app.screen.query_one("#refusal", Static).render())
-        assert refusal.startswith("Refused: inject M-02 is already held (since T+")
-    assert [c.refused is not None for c in journal_commands(path)] == [False, True]
+        assert refusal == "Highlight an MSEL inject to hold or release"
+    assert journal_commands(path) == []

@@ -120,9 +120,10 @@ def test_the_hotwash_rates_an_objective_in_a_real_terminal(tmp_path):
     assert [(r.objective, r.rating, r.by) for r in rated] == [("O-1", proposed, "evaluator")]
 
 
-def test_an_inject_held_shows_as_held_in_a_real_terminal(tmp_path):
+def test_an_inject_held_and_released_in_a_real_terminal(tmp_path):
     """`i` lists the MSEL's injects still to come, `h` holds the first (M-01, due at T+5m):
-    the MSEL panel then says `held M-01`, and the journal holds the hold."""
+    the MSEL panel then says `held M-01`; `i`, `h` again releases it, and the panel shows
+    it due at T+5m again. The journal holds both."""
     path = tmp_path / "tmux.sqlite"
     tmux = playing(tmp_path, path, (120, 36))
     try:
@@ -131,8 +132,14 @@ def test_an_inject_held_shows_as_held_in_a_real_terminal(tmp_path):
         tmux.wait_for(r"Fire an MSEL inject now")
         tmux.send("h")
         tmux.wait_for(r"held M-01")
+        tmux.send("i")
+        tmux.wait_for(r"Fire an MSEL inject now")
+        tmux.send("h")
+        tmux.wait_for(r"Inject M-01 released by the controller")
+        tmux.wait_for(r"T\+5m M-01")
         tmux.quit()
     finally:
         tmux.close()
-    assert [c.command.kind for c in journal_commands(path)] == ["hold_inject"]
-    assert [e.inject for e in journal_events(path) if e.kind == "inject_held"] == ["M-01"]
+    assert [c.command.kind for c in journal_commands(path)] == ["hold_inject", "release_inject"]
+    assert [(e.kind, e.inject) for e in journal_events(path) if e.kind.startswith("inject_")] == [
+        ("inject_held", "M-01"), ("inject_released", "M-01")]

@@ -1,6 +1,6 @@
 """The inject modal: the MSEL's injects not yet delivered (with their HSEEP columns);
-Enter fires the highlighted one now, `h` holds it (it will not fire by itself). Its last
-line opens the ad-hoc inject form."""
+Enter fires the highlighted one now, `h` holds it (it will not fire by itself) or releases
+it if held. Its last line opens the ad-hoc inject form."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ def inject_label(inject: Inject, state: State) -> Text:
 class InjectModal(CommandModal):
     """Fire an MSEL inject now, hold it, or go on to write an ad-hoc one."""
 
-    BINDINGS = [Binding("h", "hold", "hold")]
-    HINT = "↑/↓: choose · Enter: deliver now · h: hold · Esc: cancel"
+    BINDINGS = [Binding("h", "hold", "hold or release")]
+    HINT = "↑/↓: choose · Enter: deliver now · h: hold / release · Esc: cancel"
 
     def __init__(self, scenario: Scenario, state: State):
         super().__init__()
@@ -69,11 +69,12 @@ class InjectModal(CommandModal):
             self.send(cmd.FireInject(inject=message.option.id))
 
     def action_hold(self) -> None:
-        """Hold the highlighted inject: it stays on the MSEL, for the controller's hand."""
-        options = self.query_one(OptionList)
-        highlighted = options.highlighted
-        chosen = None if highlighted is None else options.get_option_at_index(highlighted).id
-        if chosen is None or chosen == WRITE_ADHOC:
-            self.complain("Highlight an MSEL inject to hold")
+        """Hold the highlighted inject (it stays on the MSEL, for the controller's hand), or
+        release it if it is held."""
+        option = self.query_one(OptionList).highlighted_option
+        if option is None or option.id == WRITE_ADHOC:
+            self.complain("Highlight an MSEL inject to hold or release")
+        elif option.id in self.state.held:
+            self.send(cmd.ReleaseInject(inject=option.id))
         else:
-            self.send(cmd.HoldInject(inject=chosen))
+            self.send(cmd.HoldInject(inject=option.id))

@@ -36,6 +36,7 @@ KIND_STYLES = {
     "decision_made": "cyan",
     "inject_delivered": "magenta",
     "inject_held": "magenta",
+    "inject_released": "magenta",
     "note": "green",
     "objective_rated": "green",
     "exercise_started": "bold",
