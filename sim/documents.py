@@ -3,7 +3,8 @@ Evaluation Guide (EEG) per objective and a Participant Feedback Form, built from
 scenario file and a default run.
 
 The Situation Manual holds the scope, the objectives with their core capabilities, the
-participating agencies, the scenario split into modules by time (the situation as it
+participating agencies, the area (each zone's jurisdiction, whom to consult there, its
+neighbours, and where each action counts), the scenario split into modules by time (the situation as it
 unfolds when every decision takes its default) and discussion questions for each agency,
 drawn from the decisions it faces. Each EEG names the capability, says what will be
 measured, which events the journal will hold as evidence, and leaves the P/S/M/U rating
@@ -83,10 +84,11 @@ def situation_manual(scenario: Scenario, events: Sequence[ev.Event]) -> Handout:
               for o in s.objectives)))
     doc.add(Heading("Participating agencies"), Table(
         ("Agency", "Kind", "Authorities", "Jurisdiction"),
-        tuple((f"{a.name or a.id} ({a.id})", a.kind or BLANK,
+        tuple((named(a), a.kind or BLANK,
                ", ".join(_authority_names(s, a.authorities)) or "none",
                ", ".join(z.name or z.id for z in s.zones if a.id in z.jurisdiction) or "none")
               for a in s.agencies)))
+    doc.add(*the_area(s))
     doc.add(Heading("Exercise guidelines"), Bullets((
         "This is a no-fault, discussion-based exercise: decisions are made in the open and "
         "their consequences play out, including rules broken along the way.",
@@ -120,12 +122,39 @@ def situation_manual(scenario: Scenario, events: Sequence[ev.Event]) -> Handout:
     for agency in s.agencies:
         faced = [d for d in s.decisions if d.cell == agency.id]
         if faced:
-            doc.add(Heading(f"{agency.name or agency.id} ({agency.id})", level=2))
+            doc.add(Heading(named(agency), level=2))
         for d in faced:
             doc.add(Paragraph(_oneline(d.prompt), label=d.id), Bullets(tuple(
                 o.text + (f" (taken by default after {duration_text(d.deadline)})"
                           if o.id == d.default else "") for o in d.options)))
     return doc
+
+
+def the_area(s: Scenario) -> tuple:
+    """Where each agency may act and whom it must consult first: the zones with their
+    jurisdiction, the owners of shared resources and their neighbours, and what each
+    action affects — the seams, as the players should know them before play."""
+    def listed(ids, none: str = "—") -> str:
+        return ", ".join(ids) or none
+
+    zones = Table(("Zone", "Kind", "Jurisdiction", "Consult before acting on", "Beside it"),
+                  tuple((named(z), z.kind, listed(z.jurisdiction, "nobody"),
+                         listed(f"{r}: {owner}" for r, owner in z.coordination.items()),
+                         listed(z.adjacent)) for z in s.zones))
+    actions = Table(("Action", "Affects", "Counts in"), tuple(
+        (named(a), listed(a.touches),
+         "the zone where it is taken and the zones beside it" if a.spills else
+         "the zone where it is taken" + ("; may lawfully be done from outside it" if a.remote
+                                         else ""))
+        for a in s.actions))
+    return (Heading("The area: jurisdiction and whom to consult"), zones,
+            Paragraph("Acting on a shared resource needs its owner's deconfliction first, in "
+                      "every zone the action counts in.", label="Actions"), actions)
+
+
+def named(item) -> str:
+    """`Border patrol sector (bp-sector)`, or the id alone when the item has no name."""
+    return f"{item.name} ({item.id})" if item.name else item.id
 
 
 def _oneline(text: str) -> str:

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from cli_support import refusal, tabletop
-from conftest import SHARED_EXAMPLE
+from conftest import ROOT, SHARED_EXAMPLE
 from docx import Document
 from docx.shared import Inches
 from matplotlib.figure import Figure
@@ -56,7 +56,8 @@ def test_situation_manual_has_the_hseep_sections(handouts):
     assert [h for h in found if h[0] in "01"] == [
         "0 Situation Manual — Watcher across the river", "1 Exercise overview", "1 Scope",
         "1 Objectives and core capabilities", "1 Participating agencies",
-        "1 Exercise guidelines", "1 Scenario", "1 Discussion questions by agency"]
+        "1 The area: jurisdiction and whom to consult", "1 Exercise guidelines", "1 Scenario",
+        "1 Discussion questions by agency"]
     assert found[-1] == "2 Border patrol sector (bp-sector)"
     tables = Document(folder / "situation-manual.docx").tables
     objectives = [[c.text for c in row.cells] for row in tables[1].rows]
@@ -66,6 +67,35 @@ def test_situation_manual_has_the_hseep_sections(handouts):
     assert objectives[2][1] == "____"  # O-2 names no capability: the planners fill it in
     agencies = [row.cells[0].text for row in tables[2].rows][1:]
     assert agencies[0] == "Border patrol sector (bp-sector)" and len(agencies) == 6
+
+
+def test_the_area_says_who_holds_jurisdiction_whom_to_consult_and_what_each_action_affects(
+        handouts):
+    """Each zone with its jurisdiction, the owners of its shared resources and its
+    neighbours; each action with what it touches and where that counts."""
+    folder, _ = handouts
+    tables = Document(folder / "situation-manual.docx").tables
+    zones = [[c.text for c in row.cells] for row in tables[3].rows]
+    assert zones[0] == ["Zone", "Kind", "Jurisdiction", "Consult before acting on", "Beside it"]
+    assert zones[1:] == [
+        ["Partner territory, across the river (far-bank)", "foreign", "partner-guard", "—",
+         "sector-7"],
+        ["Border sector 7 (sector-7)", "border-strip", "bp-sector, task-force", "—",
+         "far-bank, county-town"],
+        ["County town (county-town)", "urban", "county-sheriff, bp-sector",
+         "airspace: aviation-authority, spectrum: aviation-authority", "sector-7"]]
+    actions = [[c.text for c in row.cells] for row in tables[4].rows]
+    assert actions[1:] == [
+        ["observe", "—", "the zone where it is taken; may lawfully be done from outside it"],
+        ["warn", "—", "the zone where it is taken"],
+        ["disrupt", "airspace, spectrum", "the zone where it is taken"]]
+
+
+def test_an_action_that_spills_counts_in_the_zones_beside_it_in_the_situation_manual(tmp_path):
+    folder = tmp_path / "band"
+    tabletop_ok("docs", ROOT / "scenarios" / "quiet-on-the-shared-band.yaml", "-o", folder)
+    text = (folder / "situation-manual.md").read_text()
+    assert "| disrupt | spectrum | the zone where it is taken and the zones beside it |" in text
 
 
 def test_the_scenario_is_split_into_modules_that_cover_the_exercise(handouts):
