@@ -25,7 +25,7 @@ from sim.loader import load_scenario_text
 from sim.rating import Proposal, propose
 from sim.scenario import Scenario
 from sim.state import State, instance_key
-from sim.timeline import describe, start_of, tplus, wall
+from sim.timeline import counted, describe, start_of, tplus, wall
 
 T = TypeVar("T")
 CONTEXT = 3  # events on the same incident shown before a seam
@@ -403,7 +403,7 @@ def _plan(scenario: Scenario, objectives: list[ObjectiveLine],
     rows = [PlanLine(f"{o.id} not met: {o.text} ({o.detail})",
                      o.capability or f"{DEFAULT_CAPABILITY} (assumed: the scenario names none)")
             for o in objectives if not o.met]
-    rows += [PlanLine(f"{rule} rule broken {n} time(s) (see 'Seams broken')",
+    rows += [PlanLine(f"{rule} rule broken {counted(n, 'time')} (see 'Seams broken')",
                       _capability_of_rule(scenario, rule)) for rule, n in violations.items()]
     return rows
 

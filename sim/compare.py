@@ -17,7 +17,7 @@ from sim.chart import lead_chart_svg
 from sim.journal import Journal
 from sim.loader import load_scenario_text
 from sim.report import HTML
-from sim.timeline import describe, start_of, tplus, wall
+from sim.timeline import counted, describe, start_of, tplus, wall
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def _gap_minutes(aar: AfterAction) -> dict[str, str]:
     spans: dict[str, list[float]] = {}
     for gap in aar.leads.gaps:
         spans.setdefault(f"{gap.incident} in {gap.who}", []).append(gap.end - gap.start)
-    return {k: f"{len(v)} gap(s), {sum(v):.1f} min" for k, v in spans.items()}
+    return {k: f"{counted(len(v), 'gap')}, {sum(v):.1f} min" for k, v in spans.items()}
 
 
 def _divergence(a: list[ev.Event], b: list[ev.Event], begin: datetime) -> Divergence | None:

@@ -4,9 +4,9 @@ scenario file and a default run.
 
 The Situation Manual holds the scope, the objectives with their core capabilities, the
 participating agencies, the area (each zone's jurisdiction, whom to consult there, its
-neighbours, and where each action counts), the scenario split into modules by time (the situation as it
-unfolds when every decision takes its default) and discussion questions for each agency,
-drawn from the decisions it faces. Each EEG names the capability, says what will be
+neighbours, and where each action counts), the scenario split into modules by time (the
+situation as it unfolds when every decision takes its default) and discussion questions
+for each agency, drawn from the decisions it faces. Each EEG names the capability, says what will be
 measured, which events the journal will hold as evidence, and leaves the P/S/M/U rating
 and the notes blank for the evaluator. The feedback form, filled in by every participant
 at the hotwash, asks about the seams the exercise rehearses (jurisdiction, consultation,
@@ -36,7 +36,15 @@ from sim.loader import load_scenario_text
 from sim.msel import default_run, duration_text, scenario_time
 from sim.rating import RATINGS
 from sim.scenario import Objective, Scenario
-from sim.timeline import bounds_text, describe, filter_text, start_of, tplus, wall
+from sim.timeline import (
+    bounds_text,
+    counted,
+    describe,
+    filter_text,
+    start_of,
+    tplus,
+    wall,
+)
 
 MODULES = 3  # at most, split at the longest quiet spells
 MODULE_LINES = 30  # events told per module at most
@@ -73,8 +81,10 @@ def situation_manual(scenario: Scenario, events: Sequence[ev.Event]) -> Handout:
         ("Duration", duration_text(s.clock.duration)),
         ("Point of contact", BLANK))))
     doc.add(Heading("Scope"), Paragraph(_oneline(s.summary) or BLANK),
-            Paragraph(f"{len(s.agencies)} agencies, {len(s.incidents)} incident(s), "
-                      f"{len(s.injects)} injects and {len(s.decisions)} decisions over "
+            Paragraph(f"{counted(len(s.agencies), 'agency', 'agencies')}, "
+                      f"{counted(len(s.incidents), 'incident')}, "
+                      f"{counted(len(s.injects), 'inject')} and "
+                      f"{counted(len(s.decisions), 'decision')} over "
                       f"{duration_text(s.clock.duration)}. The exercise is about who leads, who "
                       "may act and who must be consulted first: jurisdiction, authority and "
                       "deconfliction between the agencies.", label="This exercise"))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sim import events as ev
 from sim.scenario import Objective, Scenario
-from sim.timeline import bounds_text, tplus
+from sim.timeline import bounds_text, counted, tplus
 
 COUNTED = ("never", "count")  # the measures every matching event counts for, not the first
 
@@ -48,13 +48,14 @@ def evaluate_one(objective: Objective, events: Sequence[ev.Event]) -> Result:
                       f"{w.limit:g} min)", w.limit - took if took <= w.limit else None)
     if objective.never is not None:
         hits = tuple(e.seq for e in ev.matching(events, objective.never))
-        detail = "never happened" if not hits else f"happened {len(hits)} time(s)"
+        detail = "never happened" if not hits else f"happened {counted(len(hits), 'time')}"
         return Result(objective, not hits, hits, detail)
     if objective.count is not None:
         c = objective.count
         hits = tuple(e.seq for e in ev.matching(events, c.of))
         return Result(objective, within_bounds(len(hits), c.at_least, c.at_most), hits,
-                      f"happened {len(hits)} time(s) ({bounds_text(c.at_least, c.at_most)})")
+                      f"happened {counted(len(hits), 'time')} "
+                      f"({bounds_text(c.at_least, c.at_most)})")
     b = objective.before
     first, then = first_matching(events, b.first), first_matching(events, b.then)
     if then is None:

@@ -36,7 +36,7 @@ from sim.engine import Exercise
 from sim.evaluate import evaluate
 from sim.headless import fixed_choices, play_out
 from sim.scenario import Scenario
-from sim.timeline import start_of, tplus, wall
+from sim.timeline import counted, start_of, tplus, wall
 
 MAX_PATHS = 64  # decision paths per seed before sampling
 WINDOW = 5.0  # minutes per window of the controller's load
@@ -271,11 +271,11 @@ def render(report: Preflight) -> str:
                        key=lambda w: w.start)
     for w in shown:
         lines.append(f"  {tplus(w.start):>8} {wall(begin, w.start)}  {'█' * w.total:<12} "
-                     f"{w.injects} inject(s), {w.decisions} decision(s)")
+                     f"{counted(w.injects, 'inject')}, {counted(w.decisions, 'decision')}")
     peak = report.peak
     if peak is not None:
         lines.append(f"  peak: {peak.total} in {tplus(peak.start)}–{tplus(peak.start + WINDOW)}")
     flagged = list(dict.fromkeys(f.subject for f in report.problems))
-    lines += ["", f"Problems with {len(flagged)} item(s): {', '.join(flagged)}." if flagged
+    lines += ["", f"Problems with {counted(len(flagged), 'item')}: {', '.join(flagged)}." if flagged
               else "No problems found."]
     return "\n".join(lines)

@@ -32,7 +32,7 @@ from sim.errors import TabletopError
 from sim.evaluate import Result, evaluate, filters_of, first_matching
 from sim.scenario import Objective, Scenario
 from sim.session import resume
-from sim.timeline import tplus
+from sim.timeline import counted, tplus
 
 RATINGS = {
     "P": "Performed without challenges",
@@ -84,13 +84,15 @@ def propose(result: Result, events: Sequence[ev.Event]) -> Proposal:
     broken = [e for e in along if e.kind == "violation" and (not rules or e.rule in rules)]
     if broken:
         kinds = ", ".join(sorted({e.rule for e in broken}))
-        return Proposal(objective.id, "M", f"met, but {len(broken)} violation(s) along the way "
-                        f"({kinds}): {_seqs(broken)}", tuple(e.seq for e in broken))
+        return Proposal(objective.id, "M", f"met, but {counted(len(broken), 'violation')} "
+                        f"along the way ({kinds}): {_seqs(broken)}",
+                        tuple(e.seq for e in broken))
     gaps = [e for e in along if e.kind == "lead_gap" and e.t > start]
     late = (objective.within is not None and result.margin is not None
             and result.margin < LATE_SHARE * objective.within.limit)
     if gaps or late:
-        reasons = ([f"{len(gaps)} lead gap(s) along the way: {_seqs(gaps)}"] if gaps else []) + (
+        reasons = ([f"{counted(len(gaps), 'lead gap')} along the way: {_seqs(gaps)}"]
+                   if gaps else []) + (
             [f"only {result.margin:.1f} of {objective.within.limit:g} min to spare"]
             if late else [])
         return Proposal(objective.id, "S", "met, with " + "; ".join(reasons),

@@ -63,6 +63,11 @@ def describe(event: ev.Event) -> str:
     return _SENTENCES[event.kind].format(**fields).rstrip()
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 inject`, `3 injects`, `2 agencies`: a count with its noun as people write it."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def tplus(t: float) -> str:
     """`T+15m`, `T+1h05m`: minutes since the start, rounded down."""
     minutes = int(t + 1e-9)

@@ -36,11 +36,11 @@ def test_a_count_is_met_within_its_bounds_with_every_matching_event_as_evidence(
     town = tuple(e.seq for e in events if e.kind == "zone_entered" and e.zone == "town")
     assert len(moves) == 3 and len(town) == 1
     assert scored(world(COUNTS)) == {
-        "O-1": (True, "happened 3 time(s) (at most 3)", moves),
-        "O-2": (False, "happened 3 time(s) (at most 2)", moves),
-        "O-3": (True, "happened 3 time(s) (at least 3)", moves),
-        "O-4": (False, "happened 3 time(s) (at least 4)", moves),
-        "O-5": (True, "happened 1 time(s) (1 to 1)", town)}
+        "O-1": (True, "happened 3 times (at most 3)", moves),
+        "O-2": (False, "happened 3 times (at most 2)", moves),
+        "O-3": (True, "happened 3 times (at least 3)", moves),
+        "O-4": (False, "happened 3 times (at least 4)", moves),
+        "O-5": (True, "happened 1 time (1 to 1)", town)}
 
 
 def test_a_count_is_open_until_nothing_later_can_change_it():
@@ -64,8 +64,8 @@ def test_a_count_is_open_until_nothing_later_can_change_it():
         "O-5": (OPEN, "0 so far (1 to 1): 'zone_entered' (zone town)")}
     assert at(20.0)["O-2"] == (OPEN, "2 so far (at most 2): 'zone_entered'")
     at_40m = at(40.0)
-    assert at_40m["O-2"] == (NOT_MET, "happened 3 time(s) (at most 2)")
-    assert at_40m["O-3"] == (MET, "happened 3 time(s) (at least 3)")
+    assert at_40m["O-2"] == (NOT_MET, "happened 3 times (at most 2)")
+    assert at_40m["O-3"] == (MET, "happened 3 times (at least 3)")
     assert {at_40m[o][0] for o in ("O-1", "O-4", "O-5")} == {OPEN}
     final = {p.objective.id: (p.verdict, p.detail)
              for p in watch.at(events[-1].seq, events[-1].t, ended=True)}

@@ -64,7 +64,7 @@ def test_planted_scenario_fails_the_gate_with_a_readable_report():
     for heading in ("Objectives", "Injects", "Decisions", "Triggers", "Controller load"):
         assert f"\n{heading}" in out
     assert "peak: 3 in T+5m–T+10m" in out
-    assert out.rstrip().endswith("Problems with 6 item(s): O-unreachable, O-always, M-late, "
+    assert out.rstrip().endswith("Problems with 6 items: O-unreachable, O-always, M-late, "
                                  "M-never, D-away, D-never.")
 
 

@@ -16,10 +16,12 @@ from sim.cli.app import (
 from sim.errors import Diagnostic, ScenarioError
 from sim.loader import load_scenario
 from sim.scenario import Scenario
+from sim.timeline import counted
 from sim.yamlsource import read_text
 
 SINGULAR = {"agencies": "agency", "zones": "zone", "incidents": "incident", "injects": "inject",
             "decisions": "decision", "objectives": "objective"}
+
 
 @app.command()
 def validate(
@@ -46,7 +48,7 @@ def validate(
         summaries.append({"file": path, "id": s.id, **counts})
         if not as_json:
             typer.echo(f"{path}: ok — " + ", ".join(
-                f"{n} {SINGULAR[k] if n == 1 else k}" for k, n in counts.items()))
+                counted(n, SINGULAR[k], k) for k, n in counts.items()))
     if as_json:
         typer.echo(json.dumps({"valid": summaries, "problems": [p.as_dict() for p in problems]},
                               indent=2, ensure_ascii=False))
