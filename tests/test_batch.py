@@ -164,12 +164,13 @@ def test_a_variant_named_base_is_refused():
 
 
 def test_year_variants_each_change_one_policy():
-    """The year's variants delegate the authority, open a desk, withdraw the sensor — and
-    leave the zones, streams and standing orders as they are."""
+    """The year's variants delegate the authority, open a desk, withdraw the sensor, go
+    back to the old law (era A) — and leave the zones, streams and standing orders as they
+    are."""
     base = load_scenario(str(YEAR))
-    delegated, desk, withdrawn = (load_scenario(str(YEAR), v) for v in
-                                  ("delegated", "desk", "sensor-withdrawn"))
-    for variant in (delegated, desk, withdrawn):
+    delegated, desk, withdrawn, era_a = (load_scenario(str(YEAR), v) for v in
+                                         ("delegated", "desk", "sensor-withdrawn", "era-a"))
+    for variant in (delegated, desk, withdrawn, era_a):
         assert (variant.zones, variant.streams, variant.orders) == (
             base.zones, base.streams, base.orders)
     mitigation = {a.id: a for a in delegated.authorities}["border-mitigation"]
@@ -180,3 +181,6 @@ def test_year_variants_each_change_one_policy():
     [withdrawal] = [i for i in withdrawn.injects if i not in base.injects]
     assert withdrawal.at == 1.0 and withdrawal.effects[0].withdraw.agency == "task-force"
     assert withdrawal.effects[0].withdraw.for_ is None  # for good
+    old_law = {a.id: a for a in era_a.authorities}["border-mitigation"]
+    assert old_law.in_ == ("covered-facility",)
+    assert "sltt-mitigation" not in {a.id: a for a in era_a.agencies}["state-police"].authorities
