@@ -156,7 +156,7 @@ class ReviewSession:
         journal = Journal.open(journal_path, readonly=True)
         try:
             self.scenario = load_scenario_text(journal.scenario_text,
-                                               f"{journal_path} (its scenario)")
+                                               f"{journal_path} (its scenario)", journal.variant)
             self.events: list[ev.Event] = journal.events()
             reached = journal.clock
         finally:

@@ -10,7 +10,10 @@ import pytest
 from console_support import REFERENCE, ROOT, journal_commands, journal_events
 
 from sim import events as ev
+from sim.engine import Exercise
 from sim.headless import fixed_choices, play_out, policy_for
+from sim.journal import Journal
+from sim.loader import load_scenario_text
 from sim.session import start
 from sim.state import State
 from sim.yamlsource import read_text
@@ -75,6 +78,19 @@ async def test_enter_on_a_log_line_reviews_that_moment(finished):
     async with app.run_test() as pilot:
         await pilot.press("l", "home", "down", "down", "enter")
         assert app.session.clock == journal_events(finished)[2].t
+
+
+def test_review_shows_the_policy_variant_the_exercise_ran(tmp_path):
+    """A run of the era-a variant is reviewed with era-a's authorities, not the base's."""
+    path = str(tmp_path / "era-a.sqlite")
+    text = read_text(str(ROOT / "scenarios" / "quiet-on-the-shared-band.yaml"))
+    exercise = Exercise(load_scenario_text(text, "band.yaml", "era-a"), 1,
+                        Journal.create(path, text, 1, "era-a"))
+    play_out(exercise)
+    exercise.journal.close()
+    review = sessions.ReviewSession(path)
+    [sector] = [a for a in review.scenario.agencies if a.id == "border-agency"]
+    assert sector.authorities == ("watch", "policing")
 
 
 @pytest.mark.parametrize("typed, minutes", [("45m", 45.0), ("T+1h10m", 70.0), ("90", 90.0),
