@@ -225,6 +225,16 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
             self._last_write = time.monotonic()
         self._unwritten, self._unwritten_commands = [], []
 
+    def flush_when_due(self) -> None:
+        """Write what waits (events, or only the clock moved on) once WRITE_EVERY_S has
+        passed since the last write. A console calls it between steps, so that whoever
+        follows the journal (the players' screen) sees the exercise within a moment even
+        while the clock stands still or nothing happens."""
+        if (self.journal is not None
+                and (self._unwritten or self.journal.clock != self.clock)
+                and time.monotonic() - self._last_write >= WRITE_EVERY_S):
+            self.flush()
+
     def _flush(self) -> list[ev.Event]:
         """Hand back the fresh events; write to the journal in batches, since every
         write waits for the disk. What is not yet written is reproducible from the

@@ -174,6 +174,19 @@ class Journal:
         with collector_paused():
             return [ev.decode(*row) for row in rows]
 
+    def follow(self, after: int) -> tuple[list[ev.Event], float]:
+        """The events after number `after` and the clock reached, read in one transaction
+        (the writer commits both together): what a follower of a live exercise has not seen."""
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                rows = self._db.execute("SELECT seq, t, kind, payload FROM events WHERE seq > ? "
+                                        "ORDER BY seq", (after,)).fetchall()
+                clock = self._db.execute("SELECT value FROM meta WHERE key = 'clock'").fetchone()
+        except sqlite3.Error as error:
+            raise _failure(self.path, error) from None
+        return [ev.decode(*row) for row in rows], float(clock[0]) if clock else 0.0
+
     def policy(self) -> dict[str, str]:
         """The decisions a headless run was told to take (`--decide`), for `resume`."""
         return json.loads(self.meta.get("policy", "{}"))

@@ -12,12 +12,14 @@ import re
 import shutil
 import sqlite3
 from contextlib import closing
+from types import SimpleNamespace
 
 import pytest
 from cli_support import one_line_naming, read_only, tabletop
 from conftest import world
 
 from sim import commands as cmd
+from sim import engine
 from sim import events as ev
 from sim.errors import JournalError
 from sim.headless import play_out
@@ -238,6 +240,36 @@ def test_a_command_is_on_disk_before_submit_returns(tmp_path):
     exercise.submit(cmd.AssumeLead(agency="cpb", incident="c1"))
     [_, (kind, t, refused)] = reader.execute(committed).fetchall()
     assert (kind, t) == ("assume_lead", 21.0) and "cpb" in refused
+    reader.close()
+    exercise.journal.close()
+
+
+def test_between_steps_what_waits_is_written_once_due_even_with_the_clock_still(
+        tmp_path, monkeypatch):
+    """Events are written in batches; a console calls `flush_when_due` between its steps, so
+    a follower of the journal sees them (and the clock reached) within WRITE_EVERY_S, even
+    when nothing more happens. Wall time is the test's to move."""
+    now = [100.0]
+    monkeypatch.setattr(engine, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    path = str(tmp_path / "exercise.sqlite")
+    exercise = start(world(), "story.yaml", 1, path)
+    exercise.flush()
+    reader = sqlite3.connect(path)
+    written = "SELECT count(*) FROM events"
+    clock = "SELECT value FROM meta WHERE key = 'clock'"
+    before = reader.execute(written).fetchone()
+    exercise.advance_to(6.0)  # c1 appears at 5m and tf detects it
+    exercise.flush_when_due()
+    assert reader.execute(written).fetchone() == before  # not due: the last write was now
+    now[0] += engine.WRITE_EVERY_S
+    exercise.flush_when_due()
+    assert reader.execute(written).fetchone()[0] == exercise.state.seq > before[0]
+    assert reader.execute(clock).fetchone() == ("6.0",)
+    exercise.advance_to(7.0)  # nothing happens, but the clock moves on
+    assert reader.execute(clock).fetchone() == ("6.0",)
+    now[0] += engine.WRITE_EVERY_S
+    exercise.flush_when_due()
+    assert reader.execute(clock).fetchone() == ("7.0",)
     reader.close()
     exercise.journal.close()
 

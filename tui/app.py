@@ -116,9 +116,11 @@ class TabletopApp(ForkInReview, App):
     # ------------------------------------------------------------------ the clock
 
     def tick(self) -> None:
-        """Advance toward where wall time × speed says the clock should be."""
+        """Advance toward where wall time × speed says the clock should be; running or not,
+        keep the journal within a moment of the screen (the players' screen follows it)."""
         if self.pace.running:
             self._advanced(self._guard(self.session.advance_to, self.pace.target(self._wall())))
+        self._guard(self.session.flush_when_due)
 
     def _advanced(self, fresh: list[ev.Event]) -> None:
         """Tell the screen; stop the clock (and say so) once the exercise has ended."""

@@ -1,5 +1,6 @@
-"""The facilitator's console: play and review. Textual and `tui` are imported inside the
-commands only, so every other command starts without them."""
+"""The facilitator's console (play and review) and the players' screen beside it. Textual
+and `tui` are imported inside the commands only, so every other command starts without
+them."""
 
 from __future__ import annotations
 
@@ -60,6 +61,25 @@ def review(
     from tui.app import make_console
 
     make_console(None, journal, review=True).run()
+
+
+@app.command()
+def display(
+    journal: Annotated[str, typer.Argument(metavar="JOURNAL", help="The live exercise's "
+                                           "journal (the one 'tabletop play' writes).")],
+) -> None:
+    """The players' screen, for a projector: follows a live exercise read-only and shows
+    the clock, each inject as it is delivered, and the decisions open to the cells — never
+    the MSEL to come, the expected actions or the objectives.
+
+    Example: tabletop display ex.sqlite   (beside: tabletop play SCENARIO --journal ex.sqlite)
+    """
+    from tui.display import PlayerDisplay
+
+    screen = PlayerDisplay(journal)
+    screen.run()
+    if screen.return_code:  # the journal became unreadable (Textual has printed why)
+        raise typer.Exit(screen.return_code)
 
 
 # ---------------------------------------------------------------------- after action

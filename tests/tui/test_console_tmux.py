@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import pathlib
 import re
@@ -14,6 +15,7 @@ import pytest
 from console_support import REFERENCE, journal_commands, journal_events, wait_until
 
 TABLETOP = str(pathlib.Path(sys.executable).with_name("tabletop"))
+SESSIONS = itertools.count(1)  # tmux session names: a test may run two terminals
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
@@ -21,7 +23,7 @@ class Tmux:
     """One detached tmux session running a command in a window of a given size."""
 
     def __init__(self, command: str, size: tuple[int, int]):
-        self.name = f"tabletop-test-{os.getpid()}"
+        self.name = f"tabletop-test-{os.getpid()}-{next(SESSIONS)}"
         width, height = map(str, size)
         # COLUMNS and LINES win over the window's size in Textual, and the test process may
         # carry stale ones (GNU readline, imported under pytest, exports 80x24): tell it the size.
@@ -143,3 +145,30 @@ def test_an_inject_held_and_released_in_a_real_terminal(tmp_path):
     assert [c.command.kind for c in journal_commands(path)] == ["hold_inject", "release_inject"]
     assert [(e.kind, e.inject) for e in journal_events(path) if e.kind.startswith("inject_")] == [
         ("inject_held", "M-01"), ("inject_released", "M-01")]
+
+
+def test_the_players_screen_follows_the_console_in_another_terminal(tmp_path):
+    """The console in one terminal, `tabletop display` on its journal in another: stepping
+    the console to M-01 (T+5m) puts M-01's text on the players' screen, and nothing of the
+    MSEL still to come (M-02 at T+12m) is there."""
+    path = tmp_path / "tmux.sqlite"
+    console = playing(tmp_path, path, (120, 36))
+    players = None
+    try:
+        console.wait_for(r"PAUSED")
+        players = Tmux(f"cd {tmp_path} && {TABLETOP} display {path}", (100, 30))
+        players.wait_for(r"No inject yet")
+        for _ in range(10):
+            if "Inject M-01" in console.screen():
+                break
+            before = console.screen()
+            console.send("n")
+            wait_until(lambda before=before: console.screen() != before or None, "a step")
+        players.wait_for(r"Radar reports a slow, low contact holding over the far bank")
+        assert "M-02" not in players.screen()
+        players.quit()
+        console.quit()
+    finally:
+        console.close()
+        if players is not None:
+            players.close()
