@@ -112,6 +112,7 @@ async def test_help_lists_every_key_of_the_mode(tmp_path):
         shown = screen_text(app)
         for _, title, _ in actions.help_rows("live"):
             assert title in shown
+        assert "Players' screen (projector): tabletop display" in shown  # then the journal
 
 
 async def test_the_log_filter_keeps_only_what_was_picked(tmp_path):

@@ -45,4 +45,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table)
             journal = self.journal_path or "none (a practice run: nothing is kept)"
             yield Static(f"Journal: {journal}", classes="quiet")
+            if self.mode == "live" and self.journal_path:
+                yield Static(f"Players' screen (projector): tabletop display {journal}",
+                             classes="quiet")
             yield Static("Esc: close", classes="hint")
