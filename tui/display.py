@@ -80,6 +80,8 @@ class PlayerDisplay(App):
         except TabletopError as error:
             self.exit(return_code=2, message=str(error))
             return
+        if not fresh and reached == self.clock and self.state.seq:
+            return  # nothing new: leave the screen be
         for event in fresh:
             self.state.apply(event)
             if isinstance(event, ev.InjectDelivered):
