@@ -43,6 +43,17 @@ class Tmux:
         """Wait until the screen matches a regular expression."""
         return wait_until(lambda: re.search(pattern, self.screen()), f"/{pattern}/ on screen")
 
+    def step_until(self, text: str, limit: int = 10) -> None:
+        """Press `n` (step to the next event), a screen change at a time, until `text` is
+        on screen."""
+        for _ in range(limit):
+            if text in self.screen():
+                return
+            before = self.screen()
+            self.send("n")
+            wait_until(lambda before=before: self.screen() != before or None, "a step")
+        raise AssertionError(f"{text!r} not on screen after {limit} steps")
+
     def alive(self) -> bool:
         return subprocess.run(["tmux", "has-session", "-t", self.name],
                               capture_output=True).returncode == 0
@@ -82,12 +93,7 @@ def test_the_clock_runs_and_a_decision_is_recorded_in_a_real_terminal(tmp_path):
         wait_until(lambda: clock(tmux.screen()) >= 1 or None, "the clock to move")
         tmux.send("Space")
         tmux.wait_for(r"PAUSED")
-        for _ in range(10):
-            if "records the oldest decision" in tmux.screen():
-                break
-            before = tmux.screen()
-            tmux.send("n")
-            wait_until(lambda before=before: tmux.screen() != before or None, "a step")
+        tmux.step_until("records the oldest decision")
         tmux.send("d")
         tmux.wait_for(r"Decision D-1 — bp-sector decides")
         tmux.send("Enter")
@@ -158,12 +164,7 @@ def test_the_players_screen_follows_the_console_in_another_terminal(tmp_path):
         console.wait_for(r"PAUSED")
         players = Tmux(f"cd {tmp_path} && {TABLETOP} display {path}", (100, 30))
         players.wait_for(r"No inject yet")
-        for _ in range(10):
-            if "Inject M-01" in console.screen():
-                break
-            before = console.screen()
-            console.send("n")
-            wait_until(lambda before=before: console.screen() != before or None, "a step")
+        console.step_until("Inject M-01")
         players.wait_for(r"Radar reports a slow, low contact holding over the far bank")
         assert "M-02" not in players.screen()
         players.quit()
