@@ -185,7 +185,8 @@ class Journal:
                 clock = self._db.execute("SELECT value FROM meta WHERE key = 'clock'").fetchone()
         except sqlite3.Error as error:
             raise _failure(self.path, error) from None
-        return [ev.decode(*row) for row in rows], float(clock[0]) if clock else 0.0
+        with collector_paused():
+            return [ev.decode(*row) for row in rows], float(clock[0]) if clock else 0.0
 
     def policy(self) -> dict[str, str]:
         """The decisions a headless run was told to take (`--decide`), for `resume`."""

@@ -21,6 +21,7 @@ from sim.journal import Journal
 from sim.loader import load_scenario_text
 from sim.state import State
 from sim.timeline import counted, start_of, tplus, wall
+from tui.widgets.clock import title_and
 
 FOLLOW_SECONDS = 0.5  # how often the journal is read for what the console wrote
 
@@ -98,13 +99,9 @@ class PlayerDisplay(App):
         status = (Text(" ENDED ", "bold white on red") if self.state.ended else
                   Text(" PAUSED for discussion ", "bold black on yellow") if self.state.paused
                   else Text(""))
-        right = Text.assemble((f"{wall(self.start, self.clock)}  ", "bold"),
-                              (tplus(self.clock), "bold"), "  ", status)
-        grid = Table.grid(expand=True)
-        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        grid.add_column(no_wrap=True, justify="right")
-        grid.add_row(Text(f" {self.scenario.title}", style="bold"), right)
-        return grid
+        return title_and(self.scenario.title, Text.assemble(
+            (f"{wall(self.start, self.clock)}  ", "bold"), (tplus(self.clock), "bold"), "  ",
+            status))
 
     def _heard(self, e: ev.InjectDelivered) -> Text:
         """`M-02 · 02:12 T+12m · to bp-sector` — when an inject came, and to whom."""

@@ -50,9 +50,14 @@ class ClockBar(Static):
             right.append(" ■ PAUSED ", "bold black on yellow")
         if self._live and not self._state.ended:
             right.append(f" {self._speed}×", style="bold")
-        grid = Table.grid(expand=True)
-        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        grid.add_column(no_wrap=True, justify="right")
-        grid.add_row(Text(" " + self._title, style="bold"), right)
-        return grid
+        return title_and(self._title, right)
+
+
+def title_and(title: str, right: Text) -> Table:
+    """One line: the exercise's title on the left (cut short if need be), `right` right."""
+    grid = Table.grid(expand=True)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_row(Text(" " + title, style="bold"), right)
+    return grid
 
