@@ -40,8 +40,9 @@ class PlayerDisplay(App):
     #decisions { width: 2fr; border: round $warning; padding: 0 1; }
     """
 
-    def __init__(self, journal_path: str):
+    def __init__(self, journal_path: str, *, options: bool = True):
         super().__init__()
+        self.options = options  # show each open decision's options, or its question alone
         self.journal = Journal.open(journal_path, readonly=True)
         try:
             self.scenario = load_scenario_text(self.journal.scenario_text,
@@ -134,6 +135,6 @@ class PlayerDisplay(App):
                                     f" · {counted(round(left), 'minute')} left"),
                       Text(spec.prompt),
                       *(Text(f"  {n}. {option.text}") for n, option in
-                        enumerate(spec.options, 1)),
+                        enumerate(spec.options if self.options else (), 1)),
                       Text("")]
         return Group(*shown)

@@ -67,6 +67,10 @@ def review(
 def display(
     journal: Annotated[str, typer.Argument(metavar="JOURNAL", help="The live exercise's "
                                            "journal (the one 'tabletop play' writes).")],
+    options: Annotated[bool, typer.Option("--options/--no-options", help="Show each open "
+                                          "decision's options, or only its question (so the "
+                                          "room discusses before it sees the choices).")]
+    = True,
 ) -> None:
     """The players' screen, for a projector: follows a live exercise read-only and shows
     the clock, each inject as it is delivered, and the decisions open to the cells — never
@@ -76,7 +80,7 @@ def display(
     """
     from tui.display import PlayerDisplay
 
-    screen = PlayerDisplay(journal)
+    screen = PlayerDisplay(journal, options=options)
     screen.run()
     if screen.return_code:  # the journal became unreadable (Textual has printed why)
         raise typer.Exit(screen.return_code)

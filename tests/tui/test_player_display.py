@@ -78,6 +78,19 @@ async def test_a_pause_for_discussion_and_the_end_show_on_the_players_screen(tmp
     exercise.journal.close()
 
 
+async def test_without_options_the_players_see_the_question_alone(tmp_path):
+    path = str(tmp_path / "question.sqlite")
+    exercise = start(read_text(REFERENCE), REFERENCE, 7, path)
+    exercise.advance_to(8.0)
+    exercise.flush()
+    app = PlayerDisplay(path, options=False)
+    async with app.run_test(size=(200, 50)):
+        shown = screen_text(app)
+        assert "The contact is over partner territory. What does the sector do?" in shown
+        assert "Keep watching" not in shown
+    exercise.journal.close()
+
+
 def test_a_missing_journal_is_refused_before_the_screen_opens(tmp_path):
     with pytest.raises(JournalError, match="no such journal"):
         PlayerDisplay(str(tmp_path / "nowhere.sqlite"))
