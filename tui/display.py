@@ -110,8 +110,9 @@ class PlayerDisplay(App):
                     f"{', '.join(e.to)}", style="dim")
 
     def _latest(self) -> Group | Text:
-        if not self.delivered:
-            return Text("No inject yet: the exercise is about to begin.", style="dim")
+        if not self.delivered:  # the room reads the situation while it waits
+            return Group(Text("No inject yet: the exercise is about to begin.", style="dim"),
+                         Text(" ".join(self.scenario.summary.split())))
         latest = self.delivered[-1]
         return Group(self._heard(latest), Text(latest.text, style="bold"))
 

@@ -60,6 +60,18 @@ async def test_the_players_see_injects_and_decisions_as_the_console_journals_the
     exercise.journal.close()
 
 
+async def test_before_the_first_inject_the_room_reads_the_situation(tmp_path):
+    """At T+0 the screen shows the scenario's summary, the situation the players start from."""
+    path = str(tmp_path / "start.sqlite")
+    exercise = start(read_text(REFERENCE), REFERENCE, 7, path)
+    app = PlayerDisplay(path)
+    async with app.run_test(size=(200, 50)):
+        shown = " ".join(screen_text(app).replace("┃", " ").split())
+        assert "No inject yet" in shown
+        assert " ".join(exercise.scenario.summary.split()) in shown
+    exercise.journal.close()
+
+
 async def test_a_pause_for_discussion_and_the_end_show_on_the_players_screen(tmp_path):
     path = str(tmp_path / "paused.sqlite")
     exercise = start(read_text(REFERENCE), REFERENCE, 7, path)
