@@ -4,6 +4,8 @@ MSEL still to come, what the controller expects, the objectives or the notes."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from console_support import REFERENCE, screen_text
 
@@ -13,6 +15,16 @@ from sim.scenario import Scenario
 from sim.session import start
 from sim.yamlsource import read_text
 from tui.display import FOLLOW_SECONDS, PlayerDisplay
+
+
+async def showing(pilot, app, text: str, within: float = 10.0) -> str:
+    """The screen once it shows `text` (the display reads the journal every FOLLOW_SECONDS;
+    a busy machine may take a few polls)."""
+    deadline = time.monotonic() + within
+    while text not in (shown := screen_text(app)):
+        assert time.monotonic() < deadline, f"{text!r} not on the players' screen"
+        await pilot.pause(FOLLOW_SECONDS / 5)
+    return shown
 
 
 def secret_texts(scenario: Scenario) -> list[str]:
@@ -41,8 +53,7 @@ async def test_the_players_see_injects_and_decisions_as_the_console_journals_the
 
         exercise.advance_to(13.0)
         exercise.flush()
-        await pilot.pause(FOLLOW_SECONDS * 2)
-        shown = screen_text(app)
+        shown = await showing(pilot, app, "02:13  T+13m")
         assert "M-02 · 02:12 T+12m · to bp-sector" in shown.split("Earlier injects")[0]
         assert "Agents on the river road report being watched from across the water." in shown
         assert "Earlier injects: 1" in shown and "M-01 · 02:05 T+5m · to task-force" in shown
@@ -53,8 +64,7 @@ async def test_the_players_see_injects_and_decisions_as_the_console_journals_the
 
         exercise.advance_to(55.0)
         exercise.flush()
-        await pilot.pause(FOLLOW_SECONDS * 2)
-        shown = screen_text(app)
+        shown = await showing(pilot, app, m04.text)
         assert m04.text in shown.split("Earlier injects")[0]
         assert "No decision is open." in shown
     exercise.journal.close()
@@ -84,8 +94,7 @@ async def test_a_pause_for_discussion_and_the_end_show_on_the_players_screen(tmp
         exercise.submit(cmd.Resume())
         exercise.submit(cmd.End())
         exercise.flush()
-        await pilot.pause(FOLLOW_SECONDS * 2)
-        shown = screen_text(app)
+        shown = await showing(pilot, app, "ENDED")
         assert "ENDED" in shown and "PAUSED" not in shown
     exercise.journal.close()
 
