@@ -2,7 +2,8 @@
 
 Every choice is a `concurrent.futures.Executor`, so `sim.batch` runs the same way on a
 laptop and on a cluster. Local pools start their workers with `spawn` (a fresh
-interpreter, as on macOS and Windows), which is safe whatever threads the parent has.
+interpreter, as on macOS and Windows), which is safe whatever threads the parent has, and
+let Ctrl-C end a worker's task but never a worker waiting for one (`LocalPool`).
 Dask is optional: it is imported only when asked for, and its absence is explained.
 """
 
@@ -52,11 +53,38 @@ def executor_for(jobs: int | None = None, dask: str | None = None) -> Iterator[E
     if jobs == 1:
         yield InProcess()
         return
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    pool = LocalPool(jobs)
     try:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+class LocalPool(ProcessPoolExecutor):
+    """Worker processes (started with `spawn`) that Ctrl-C stops in a task but never between
+    tasks. The terminal sends Ctrl-C to the workers too: in a task it ends the task, whose
+    future then carries the interrupt, as the batch expects; a worker waiting for its next
+    task would die of it instead, printing a traceback under the batch's last line."""
+
+    def __init__(self, jobs: int):
+        super().__init__(jobs, mp_context=multiprocessing.get_context("spawn"),
+                         initializer=_ignore_ctrl_c)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        return super().submit(_interruptibly, fn, *args, **kwargs)
+
+
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _interruptibly(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a task in a pool worker with Ctrl-C on, then off again."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _ignore_ctrl_c()
 
 
 @contextlib.contextmanager
