@@ -121,7 +121,10 @@ def _connected(stack: contextlib.ExitStack, address: str, client: type,
             with ctrl_c_left_to_this_process():
                 cluster = stack.enter_context(local_cluster(
                     n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
-                    dashboard_address=None, silence_logs=logging.CRITICAL))
+                    dashboard_address=None, silence_logs=logging.CRITICAL,
+                    # no dashboard, but the scheduler serves its health routes anyway, by
+                    # default on port 8787: a free port instead, or a second batch warns
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}))
             return stack.enter_context(client(cluster)).get_executor()
         return stack.enter_context(client(address, timeout=CONNECT_TIMEOUT_S)).get_executor()
     except (OSError, TimeoutError, ValueError) as error:

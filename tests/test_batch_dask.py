@@ -4,15 +4,19 @@ tabletop or by hand — gives the same rows as one process."""
 
 from __future__ import annotations
 
+import contextlib
 import pathlib
 import socket
 import subprocess
 import sys
 import time
+import warnings
 
 import pytest
 from cli_support import ctrl_c, tabletop
 from conftest import ROOT
+
+from sim.executors import on_dask
 
 pytest.importorskip("distributed", reason="the 'dask' extra is not installed")
 
@@ -61,6 +65,20 @@ def scheduler(tmp_path):
         for process in reversed(started):
             process.terminate()
             process.wait(timeout=60)
+
+
+def test_a_local_cluster_leaves_port_8787_to_others():
+    """With port 8787 taken (by another cluster's scheduler, say), `--dask local` neither
+    needs it nor warns about it: its scheduler's web routes take a free port."""
+    with socket.socket() as taken:
+        with contextlib.suppress(OSError):  # taken already: the case at hand
+            taken.bind(("127.0.0.1", 8787))
+            taken.listen()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with on_dask("local") as executor:
+                assert executor.submit(sum, [1, 2]).result(timeout=60) == 3
+    assert not [w for w in caught if "already in use" in str(w.message)]
 
 
 def test_same_rows_on_a_dask_scheduler_given_by_address(tmp_path, scheduler):

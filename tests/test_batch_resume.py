@@ -52,7 +52,7 @@ def test_ctrl_c_keeps_the_finished_runs_in_the_results_file(tmp_path, where):
     (no worker's traceback), and their rows in the file."""
     results = tmp_path / "results.csv"
     code, said = ctrl_c("batch", STORY, "--runs", "20000", *where, "-o", results)
-    assert code == 130
+    assert code == 130, said
     label, message = said[0], said[-1]
     assert label.strip() == "60000 runs" and len(said) == 2, said
     assert message.startswith("tabletop: batch interrupted after ")
