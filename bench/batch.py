@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 
 from engine import PENDING, alongside_bare_simpy  # noqa: E402
 
-from sim.batch import batch, run_seeds  # noqa: E402
+from sim.batch import BASE, Arm, batch, run_seeds  # noqa: E402
 from sim.engine import Exercise  # noqa: E402
 from sim.headless import play_out, policy_for  # noqa: E402
 from sim.loader import load_scenario_text  # noqa: E402
@@ -63,7 +63,7 @@ def throughput(path: str, runs: int, processes: int) -> float:
         text = source.read()
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(processes, mp_context=context) as pool:
-        wait([pool.submit(run_seeds, text, path, None, (n,)) for n in range(processes)])
+        wait([pool.submit(run_seeds, text, path, Arm(BASE), (n,)) for n in range(processes)])
         began = time.perf_counter()
         rows = batch(text, path, ["base"], runs, pool)
         took = time.perf_counter() - began

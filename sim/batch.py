@@ -2,30 +2,35 @@
 
 Run i of every variant uses seed i (common random numbers), so two variants meet the same
 arrivals, routes and latencies wherever the policy they differ in does not intervene, and
-their difference can be read seed by seed. `base` names the scenario as written. Only the
-scenario's text, its name, a variant id, the seeds and the fixed choices travel to a
-worker (`run_seeds`, a chunk of seeds per task to keep the overhead per task low); the
-worker parses the text itself and sends back plain rows (`sim.batch_rows`). Rows come back
-in variant order, then seed order, whichever executor ran them and in whatever order the
-tasks finished, so the same batch gives the same rows on one process, many or a cluster.
+their difference can be read seed by seed. `base` names the scenario as written. What a
+batch compares are arms: a variant, or each combination of `--sweep` values put into a
+variant (`sim.sweeps`). Only the scenario's text, its name, an arm (a variant id and the
+values put in), the seeds and the fixed choices travel to a worker (`run_seeds`, a chunk of
+seeds per task to keep the overhead per task low); the worker parses the text itself and
+sends back plain rows (`sim.batch_rows`). Rows come back in arm order, then seed order,
+whichever executor ran them and in whatever order the tasks finished, so the same batch
+gives the same rows on one process, many or a cluster.
 """
 
 from __future__ import annotations
 
-import functools
+import json
 import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, as_completed
+from dataclasses import dataclass
 
 from sim import __version__
 from sim.batch_rows import Row, measures
 from sim.engine import Exercise
-from sim.errors import TabletopError
+from sim.errors import ScenarioError, TabletopError
 from sim.executors import InProcess
 from sim.headless import choice_problem, play_out, policy_for
 from sim.loader import load_scenario_text, scenario_hash
 from sim.references import unknown
 from sim.scenario import Scenario
+from sim.sweeps import Sweep, combinations, with_excerpts
+from sim.variants import Setting
 
 BASE = "base"  # the scenario as written, without any variant applied
 MAX_CHUNK = 25  # seeds per task, at most
@@ -35,16 +40,38 @@ class BatchError(TabletopError):
     """A batch asked for something the scenario does not have, or results not writable."""
 
 
-def run_seeds(scenario_text: str, name: str, variant: str | None, seeds: Sequence[int],
+@dataclass(frozen=True)
+class Arm:
+    """What one column of a batch runs: a variant of the file (None: the scenario as written)
+    with a sweep's values put in; `label` names its rows — `desk`, `channels.bilateral
+    liaison.latency=5m`, `desk; agencies.bp-sector.capacity=2`."""
+
+    label: str
+    variant: str | None = None
+    settings: tuple[Setting, ...] = ()
+
+
+def arms(variants: Sequence[str], sweeps: Sequence[Sweep] = ()) -> list[Arm]:
+    """Each variant (`base` or a variant id) with each combination of the sweeps' values."""
+    out = []
+    for variant in variants:
+        for settings in combinations(sweeps):
+            named = [] if variant == BASE and settings else [variant]
+            out.append(Arm("; ".join([*named, *map(str, settings)]),
+                           None if variant == BASE else variant, settings))
+    return out
+
+
+def run_seeds(scenario_text: str, name: str, arm: Arm, seeds: Sequence[int],
               choices: dict[str, str] | None = None) -> list[Row]:
-    """A worker's task: several seeds of one variant, as rows in seed order."""
-    label = variant or BASE
-    scenario = _parsed(scenario_text, name, None if label == BASE else label)
+    """A worker's task: several seeds of one arm, as rows in seed order."""
+    scenario = _parsed(scenario_text, name, arm)
     identity = run_identity(scenario_text, choices)
     rows = []
     for seed in seeds:
         events = play_out(Exercise(scenario, seed), policy_for(scenario, seed, choices))
-        rows.append({"variant": label, "seed": seed, **identity, **measures(scenario, events)})
+        rows.append({"variant": arm.label, "seed": seed, **identity,
+                     **measures(scenario, events)})
     return rows
 
 
@@ -55,16 +82,28 @@ def run_identity(scenario_text: str, choices: dict[str, str] | None) -> Row:
             "decide": " ".join(f"{d}={o}" for d, o in sorted((choices or {}).items()))}
 
 
-@functools.lru_cache(maxsize=8)
-def _parsed(scenario_text: str, name: str, variant: str | None) -> Scenario:
-    """The scenario, parsed once per worker process: a worker's later tasks reuse it (a
-    `Scenario` is frozen), which matters when a run takes less time than parsing."""
-    return load_scenario_text(scenario_text, name, variant)
+_PARSED: dict[tuple[str, str, str | None, str], Scenario] = {}
+PARSED_KEPT = 32  # parsed arms a worker keeps: two variants swept over 4 × 4 values
 
 
-def variants_to_run(scenario: Scenario, asked: Sequence[str] = ()) -> list[str]:
+def _parsed(scenario_text: str, name: str, arm: Arm) -> Scenario:
+    """The arm's scenario, parsed once per worker process: a worker's later tasks reuse it
+    (a `Scenario` is frozen), which matters when a run takes less time than parsing. Kept
+    by the values themselves, as JSON, not by the label, which shows 5 and '5' alike."""
+    key = (scenario_text, name, arm.variant, json.dumps([[s.path, s.value]
+                                                          for s in arm.settings]))
+    if key not in _PARSED:
+        if len(_PARSED) >= PARSED_KEPT:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[key] = load_scenario_text(scenario_text, name, arm.variant, arm.settings)
+    return _PARSED[key]
+
+
+def variants_to_run(scenario: Scenario, asked: Sequence[str] = (),
+                    sweeping: bool = False) -> list[str]:
     """The variants asked for, in that order; by default `base` and then every variant of
-    the file. The first is the one the others are compared with."""
+    the file — or `base` alone when sweeping. The first is the one the others are compared
+    with."""
     declared = [v.id for v in scenario.variants]
     if BASE in declared:
         raise BatchError(f"the scenario declares a variant named '{BASE}', which batches "
@@ -74,7 +113,7 @@ def variants_to_run(scenario: Scenario, asked: Sequence[str] = ()) -> list[str]:
             raise BatchError(unknown("variant", name, [BASE, *declared]))
     if len(set(asked)) != len(asked):
         raise BatchError("a variant is named twice — name each once")
-    return list(asked) or [BASE, *declared]
+    return list(asked) or [BASE, *([] if sweeping else declared)]
 
 
 def check_choices(scenario: Scenario, choices: dict[str, str]) -> None:
@@ -100,27 +139,43 @@ class BatchInterrupted(KeyboardInterrupt):
         self.rows, self.total = rows, total
 
 
+def planned(scenario_text: str, name: str, variants: Sequence[str] = (),
+            sweeps: Sequence[Sweep] = ()) -> list[Arm]:
+    """The arms of a batch, each checked: a sweep's value that does not fit the scenario (or
+    a variant of it) is reported at its column in the --sweep option, before any work."""
+    scenario = _parsed(scenario_text, name, Arm(BASE))
+    planned = arms(variants_to_run(scenario, variants, bool(sweeps)), sweeps)
+    try:
+        for arm in planned:
+            _parsed(scenario_text, name, arm)
+    except ScenarioError as error:
+        raise with_excerpts(error, [sweep.option for sweep in sweeps]) from None
+    return planned
+
+
 def batch(scenario_text: str, name: str, variants: Sequence[str] = (), runs: int = 1,
           executor: Executor | None = None, choices: dict[str, str] | None = None,
-          progress: Callable[[int], None] | None = None, done: Sequence[Row] = ()) -> list[Row]:
-    """Run seeds 1..`runs` of every variant on `executor` (in this process if None) and
-    return the rows in variant order, then seed order. `progress` is told how many runs
-    have just finished, as each task ends. `done` holds the rows of runs made before (read
-    back from an interrupted batch's file): they are not run again, and are returned among
-    the others. The scenario (every variant) and the choices are checked here first, so a
-    mistake is reported once, at its line, before any work."""
+          progress: Callable[[int], None] | None = None, done: Sequence[Row] = (),
+          sweeps: Sequence[Sweep] = ()) -> list[Row]:
+    """Run seeds 1..`runs` of every arm (each variant, with each combination of the sweeps'
+    values) on `executor` (in this process if None) and return the rows in arm order, then
+    seed order. `progress` is told how many runs have just finished, as each task ends.
+    `done` holds the rows of runs made before (read back from an interrupted batch's file):
+    they are not run again, and are returned among the others. The scenario (every variant
+    and value) and the choices are checked here first, so a mistake is reported once, at
+    its line, before any work."""
     if runs < 1:
         raise BatchError(f"{runs} runs: a batch needs at least one run")
-    scenario = load_scenario_text(scenario_text, name)
-    names = variants_to_run(scenario, variants)
-    check_choices(scenario, choices or {})
+    plan = planned(scenario_text, name, variants, sweeps)
+    check_choices(_parsed(scenario_text, name, Arm(BASE)), choices or {})
     executor = executor or InProcess()
     size = chunk_size(runs)
     made = {(row["variant"], row["seed"]) for row in done}
     tasks = []
-    for variant in names:
-        todo = [seed for seed in range(1, runs + 1) if (variant, seed) not in made]
-        tasks += [(variant, todo[i:i + size]) for i in range(0, len(todo), size)]
+    for arm in plan:
+        todo = [seed for seed in range(1, runs + 1) if (arm.label, seed) not in made]
+        tasks += [(arm, todo[i:i + size]) for i in range(0, len(todo), size)]
+    names = [arm.label for arm in plan]
     chunks: list[list[Row] | None] = [None] * len(tasks)
     position: dict[Future, int] = {}
 
@@ -130,8 +185,8 @@ def batch(scenario_text: str, name: str, variants: Sequence[str] = (), runs: int
             progress(len(rows))
 
     try:
-        for n, (variant, part) in enumerate(tasks):
-            future = executor.submit(run_seeds, scenario_text, name, variant, part, choices)
+        for n, (arm, part) in enumerate(tasks):
+            future = executor.submit(run_seeds, scenario_text, name, arm, part, choices)
             position[future] = n
             if future.done():  # run at once (in this process): report it now, not at the end
                 collect(future)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from matplotlib.figure import Figure
 
 from sim.batch_rows import MET, Row
-from sim.batch_summary import measure_columns, summarize, variant_order
+from sim.batch_summary import headings, measure_columns, summarize, variant_order
 from sim.errors import TabletopError
 from sim.outputs import writing
 
@@ -38,6 +38,7 @@ def plot_distributions(rows: Sequence[Row], path: str, title: str = "") -> None:
     """Draw the batch's distributions per variant into `path`."""
     check_format(path)
     variants = variant_order(rows)
+    short = headings(variants)  # long names (a sweep's) are numbered, and named in a legend
     objectives = [c for c in measure_columns(rows) if c.startswith(MET)]
     varying = [c for c in measure_columns(rows) if c not in objectives
                and len({r.get(c) for r in rows if r.get(c) is not None}) > 1]
@@ -46,15 +47,17 @@ def plot_distributions(rows: Sequence[Row], path: str, title: str = "") -> None:
     figure = Figure(figsize=(4.2 * PANEL_COLUMNS, 3.2 * grid_rows), layout="constrained")
     axes = figure.subplots(grid_rows, PANEL_COLUMNS, squeeze=False).ravel()
     if objectives:
-        _objectives_met(axes[0], rows, variants, objectives)
+        _objectives_met(axes[0], rows, variants, objectives, short)
     for ax, column in zip(axes[1 if objectives else 0:], varying, strict=False):
         data = [[r[column] for r in rows if r["variant"] == v and r.get(column) is not None]
                 for v in variants]
         ax.boxplot(data, showmeans=True, widths=0.6)
-        ax.set_xticks(range(1, len(variants) + 1), variants, rotation=20)
+        ax.set_xticks(range(1, len(variants) + 1), [short[v] for v in variants], rotation=20)
         ax.set_title(column, fontsize=10)
     for ax in axes[panels:]:
         ax.set_visible(False)
+    if any(short[v] != v for v in variants):
+        figure.supxlabel("   ".join(f"{short[v]} {v}" for v in variants), fontsize=8)
     runs = sum(1 for r in rows if r["variant"] == variants[0])
     figure.suptitle(f"{title} — {runs} runs per variant (seeds 1–{runs})" if title
                     else f"{runs} runs per variant (seeds 1–{runs})")
@@ -62,7 +65,8 @@ def plot_distributions(rows: Sequence[Row], path: str, title: str = "") -> None:
         figure.savefig(path)
 
 
-def _objectives_met(ax, rows: Sequence[Row], variants: list[str], objectives: list[str]) -> None:
+def _objectives_met(ax, rows: Sequence[Row], variants: list[str], objectives: list[str],
+                    short: dict[str, str]) -> None:
     """Grouped bars: the share of runs meeting each objective, per variant."""
     summary = summarize(rows)
     width = 0.8 / len(variants)
@@ -72,7 +76,7 @@ def _objectives_met(ax, rows: Sequence[Row], variants: list[str], objectives: li
         errors = [[s.mean - s.low if s else 0.0 for s in shares],
                   [s.high - s.mean if s else 0.0 for s in shares]]
         ax.bar([i + (n - (len(variants) - 1) / 2) * width for i in range(len(objectives))],
-               means, width, yerr=errors, capsize=2, label=variant)
+               means, width, yerr=errors, capsize=2, label=short[variant])
     ax.set_xticks(range(len(objectives)), [o.removeprefix(MET) for o in objectives])
     ax.set_ylim(0, 1.05)
     ax.set_title("objectives met (share of runs)", fontsize=10)

@@ -153,14 +153,28 @@ def render(rows: Sequence[Row]) -> str:
     runs = {v: sum(1 for r in rows if r["variant"] == v) for v in variants}
     counted = (f"{runs[variants[0]]} runs per variant" if len(set(runs.values())) == 1
                else ", ".join(f"{v}: {n} runs" for v, n in runs.items()))
-    text = _table(f"Summary ({counted}): mean [95% interval]", summarize(rows),
-                  lambda v: v)
+    short = headings(variants)
+    legend = "".join(f"{short[v]} {v}{' (the reference)' if n == 0 else ''}\n"
+                     for n, v in enumerate(variants) if short[v] != v)
+    text = legend + _table(f"Summary ({counted}): mean [95% interval]", summarize(rows),
+                           short.__getitem__)
     if len(variants) > 1:
         text += "\n\n" + _table(
-            f"Difference from {variants[0]}, paired by seed: mean [95% interval]; "
+            f"Difference from {short[variants[0]]}, paired by seed: mean [95% interval]; "
             "* the interval excludes 0", paired_differences(rows),
-            lambda v: f"{v} − {variants[0]}", star=True)
+            lambda v: f"{short[v]} − {short[variants[0]]}", star=True)
     return text
+
+
+HEADING_WIDTH = 20  # a longer variant name (a sweep's, mostly) is shown as [1], [2], …
+
+
+def headings(variants: list[str]) -> dict[str, str]:
+    """Each variant's column heading: its name, or, when one of the names is too long for a
+    column, its number in a legend printed above the tables."""
+    if all(len(v) <= HEADING_WIDTH for v in variants):
+        return {v: v for v in variants}
+    return {v: f"[{n}]" for n, v in enumerate(variants, start=1)}
 
 
 def _table(title: str, estimates: dict[str, dict[str, Estimate | None]], heading,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -27,10 +28,12 @@ def load_scenario(path: str, variant: str | None = None) -> Scenario:
     return load_scenario_text(read_text(path), path, variant)
 
 
-def load_scenario_text(text: str, name: str = "<scenario>", variant: str | None = None) -> Scenario:
-    """Parse and validate scenario text; `name` is what error lines call the file."""
+def load_scenario_text(text: str, name: str = "<scenario>", variant: str | None = None,
+                       settings: Sequence[variants.Setting] = ()) -> Scenario:
+    """Parse and validate scenario text; `name` is what error lines call the file. With
+    `settings`, their values are put into the scenario (or the variant) last."""
     with collector_paused():  # a node, a value and a model per item: see `sim.collector`
-        return validate(parse(text, name), variant)
+        return validate(parse(text, name), variant, settings)
 
 
 def scenario_hash(text: str) -> str:
@@ -38,28 +41,47 @@ def scenario_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def validate(source: Source, variant: str | None = None) -> Scenario:
+def validate(source: Source, variant: str | None = None,
+             settings: Sequence[variants.Setting] = ()) -> Scenario:
     """Validate parsed YAML as a scenario — shape first, then every cross-reference, then
-    each policy variant applied — and return it, or the named variant of it."""
+    each policy variant applied — and return it, or the named variant of it; with
+    `settings` put into that last, and checked again."""
     scenario = _check(source)
     problems: list[Diagnostic] = []
     chosen = None
     for index, each in enumerate(scenario.variants):
-        applied, unapplied = variants.apply(source, index)
-        found = list(unapplied)
-        try:
-            result = _check(applied)
-        except ScenarioError as error:
-            found += error.diagnostics
-        problems += [replace(d, message=f"in variant '{each.id}': {d.message}") for d in found]
-        if not found and each.id == variant:
-            chosen = result
+        applied = variants.apply(source, index)
+        result, found = _checked(*applied)
+        problems += _in_words(f"in variant '{each.id}'", found)
+        if result is not None and each.id == variant:
+            chosen = (result, applied[0])
     if problems:
         raise ScenarioError(problems)
     if variant is not None and chosen is None:
         raise ScenarioError([Diagnostic(source.name, 1, 1, "variants", unknown(
             "variant", variant, [v.id for v in scenario.variants]))])
-    return chosen or scenario
+    scenario, source = chosen or (scenario, source)
+    if not settings:
+        return scenario
+    result, found = _checked(*variants.override(source, settings))
+    if result is None:
+        raise ScenarioError(_in_words(f"with {'; '.join(map(str, settings))}", found))
+    return result
+
+
+def _checked(source: Source, unapplied: list[Diagnostic]) -> tuple[Scenario | None,
+                                                                    list[Diagnostic]]:
+    """A changed scenario, or its problems: the changes that could not be made, and its
+    own."""
+    try:
+        scenario = _check(source)
+    except ScenarioError as error:
+        return None, [*unapplied, *error.diagnostics]
+    return (None if unapplied else scenario), unapplied
+
+
+def _in_words(context: str, problems: list[Diagnostic]) -> list[Diagnostic]:
+    return [replace(d, message=f"{context}: {d.message}") for d in problems]
 
 
 def _check(source: Source) -> Scenario:
@@ -89,8 +111,7 @@ def diagnose(source: Source, errors: list[Any]) -> list[Diagnostic]:
         kind = error["type"]
         if kind == "missing":
             field = str(error["loc"][-1])
-            line, column = source.mark(path)
-            diagnostic = Diagnostic(source.name, line, column, dotted((*path, field)),
+            diagnostic = Diagnostic(*source.place(path), dotted((*path, field)),
                                     f"missing '{field}' — add '{field}: {placeholder(field)}'")
         elif kind == "extra_forbidden":
             diagnostic = source.diagnostic(path, unknown_key(str(path[-1])), key=True)

@@ -11,11 +11,29 @@ everything else at the original's. (The original is valid by then: it is checked
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sim.errors import Diagnostic
 from sim.references import unknown
-from sim.yamlsource import Path, Source
+from sim.yamlsource import Path, Place, Source, flow
+
+Marks = dict[Path, tuple[Place | None, Place]]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A value put at an id path from outside the file (a batch's `--sweep`), with the places
+    it was written: marks as a `Source`'s, relative to the value, each naming its text."""
+
+    path: str
+    value: Any
+    marks: Marks = field(default_factory=dict, compare=False)
+
+    def __str__(self) -> str:
+        """`channels.bilateral liaison.latency=5m`, as a batch's rows name it."""
+        return f"{self.path}={flow(self.value)}"
 
 
 def apply(source: Source, index: int) -> tuple[Source, list[Diagnostic]]:
@@ -28,15 +46,10 @@ def apply(source: Source, index: int) -> tuple[Source, list[Diagnostic]]:
     marks = dict(source.marks)
     problems = []
     for key, value in (variant.get("set") or {}).items():
-        try:
-            target = _resolve(data, key)
-        except LookupError as error:
-            problems.append(source.diagnostic((*at, "set", key), str(error), key=True))
-            continue
-        _put(data, target, copy.deepcopy(value))
-        _rebase(marks, target, (*at, "set", key))
-        for depth in range(1, len(target)):  # what holds the value: a check across its
-            marks[target[:depth]] = marks[(*at, "set", key)]  # fields is this line's doing
+        origin = (*at, "set", key)
+        problem = _set(data, marks, key, copy.deepcopy(value), _under(source.marks, origin))
+        if problem:
+            problems.append(source.diagnostic(origin, problem, key=True))
     for section, items in (variant.get("add") or {}).items():
         existing = data.setdefault(section, [])
         if not isinstance(existing, list) or not isinstance(items, list):
@@ -46,9 +59,45 @@ def apply(source: Source, index: int) -> tuple[Source, list[Diagnostic]]:
             continue
         for n, item in enumerate(items):
             existing.append(copy.deepcopy(item))
-            _rebase(marks, (section, len(existing) - 1), (*at, "add", section, n))
+            _rebase(marks, (section, len(existing) - 1),
+                    _under(source.marks, (*at, "add", section, n)))
     data.pop("variants", None)
     return Source(source.name, source.text, data, marks), problems
+
+
+def override(source: Source, settings: Sequence[Setting]) -> tuple[Source, list[Diagnostic]]:
+    """The scenario data with each setting's value put at its path, as a new `Source`, and
+    the settings that could not be put (each at the place its path was written)."""
+    data = copy.deepcopy(source.data)
+    marks = dict(source.marks)
+    problems = []
+    for setting in settings:
+        problem = _set(data, marks, setting.path, copy.deepcopy(setting.value), setting.marks)
+        if problem:
+            written = Source(source.name, "", setting.value, setting.marks)
+            problems.append(written.diagnostic((), problem, key=True))
+    return Source(source.name, source.text, data, marks), problems
+
+
+def _set(data: dict[str, Any], marks: Marks, dotted: str, value: Any,
+         written: Marks) -> str | None:
+    """Put `value` at the id path `dotted`, its places (`written`, relative to it) with it;
+    or say why the path leads nowhere."""
+    try:
+        target = _resolve(data, dotted)
+    except LookupError as error:
+        return str(error)
+    _put(data, target, value)
+    _rebase(marks, target, written)
+    for depth in range(1, len(target)):  # what holds the value: a check across its fields
+        marks[target[:depth]] = written.get((), (None, (1, 1)))  # is this setting's doing
+    return None
+
+
+def _under(marks: Marks, origin: Path) -> Marks:
+    """The marks of the value at `origin`, relative to it."""
+    return {path[len(origin):]: mark for path, mark in marks.items()
+            if path[: len(origin)] == origin}
 
 
 def _resolve(data: dict[str, Any], dotted: str) -> Path:
@@ -95,10 +144,9 @@ def _put(data: dict[str, Any], path: Path, value: Any) -> None:
     node[path[-1]] = value
 
 
-def _rebase(marks: dict, target: Path, origin: Path) -> None:
-    """Positions under `target` now come from the variant's value at `origin`."""
+def _rebase(marks: Marks, target: Path, written: Marks) -> None:
+    """Positions under `target` now come from the value put there, written at `written`."""
     for path in [p for p in marks if p[: len(target)] == target]:
         del marks[path]
-    for path, mark in list(marks.items()):
-        if path[: len(origin)] == origin:
-            marks[target + path[len(origin):]] = mark
+    for path, mark in written.items():
+        marks[target + path] = mark

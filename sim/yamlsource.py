@@ -46,25 +46,30 @@ MAX_DEPTH = 64  # nesting levels (a scenario needs about eight); deeper would cr
 
 Path = tuple[str | int, ...]
 Mark = tuple[int, int]  # 1-based line, column
+# A place may also name the text it was written in, when that is not the source's own: a
+# value given on the command line (`tabletop batch --sweep`) and put into a scenario.
+Place = Mark | tuple[int, int, str]
 
 
 @dataclass
 class Source:
-    """Parsed YAML plus where each path was written: `marks[path] = (key mark, value mark)`."""
+    """Parsed YAML plus where each path was written: `marks[path] = (key place, value
+    place)`."""
 
     name: str
     text: str
     data: Any
-    marks: dict[Path, tuple[Mark | None, Mark]] = field(default_factory=dict)
+    marks: dict[Path, tuple[Place | None, Place]] = field(default_factory=dict)
 
-    def mark(self, path: Path, *, key: bool = False) -> Mark:
-        """The line and column of a path's value (or of its key), 1-based."""
+    def place(self, path: Path, *, key: bool = False) -> tuple[str, int, int]:
+        """The text, line and column (1-based) where a path's value (or its key) was
+        written."""
         key_mark, value_mark = self.marks.get(path, (None, (1, 1)))
-        return key_mark if key and key_mark else value_mark
+        line, column, *elsewhere = key_mark if key and key_mark else value_mark
+        return (elsewhere[0] if elsewhere else self.name), line, column
 
     def diagnostic(self, path: Path, message: str, *, key: bool = False) -> Diagnostic:
-        line, column = self.mark(path, key=key)
-        return Diagnostic(self.name, line, column, dotted(path), message)
+        return Diagnostic(*self.place(path, key=key), dotted(path), message)
 
 
 def dotted(path: Path) -> str:
@@ -73,6 +78,17 @@ def dotted(path: Path) -> str:
     for segment in path:
         out += f"[{segment}]" if isinstance(segment, int) else (f".{segment}" if out else segment)
     return out
+
+
+def flow(value: Any) -> str:
+    """A value as YAML's flow style writes it: `5m`, `{median: 5m, p90: 10m}`, `null`."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {flow(inner)}" for key, inner in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(flow(inner) for inner in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
 
 
 def _mark(node_mark: Any) -> Mark:

@@ -8,7 +8,7 @@ import gc
 from conftest import world
 
 from sim import __version__
-from sim.batch import run_seeds
+from sim.batch import BASE, Arm, run_seeds
 from sim.batch_rows import measures
 from sim.engine import Exercise
 from sim.headless import play_out
@@ -18,7 +18,7 @@ from sim.loader import load_scenario_text, scenario_hash
 def run_one(text: str, name: str, variant: str | None, seed: int,
             choices: dict[str, str] | None = None) -> dict:
     """The row of one seed, as a batch's worker makes it."""
-    return run_seeds(text, name, variant, (seed,), choices)[0]
+    return run_seeds(text, name, Arm(variant or BASE, variant), (seed,), choices)[0]
 
 
 # c1 is detected by tf at 5m over the far bank and bp takes the lead 2 minutes later;
@@ -77,7 +77,7 @@ def test_fixed_choice_replaces_the_default():
 
 def test_measures_with_nothing_to_measure_are_empty():
     """Without a lead or a handoff, the medians are empty and a gap runs to the end."""
-    row = run_one(world(), "story.yaml", "base", 3)
+    row = run_one(world(), "story.yaml", None, 3)
     assert row["first_lead_min"] is None and row["handoff_median_min"] is None
     assert row["never_led"] == 1 and row["handoffs"] == 0
     assert row["lead_gap_min"] == 60.0 - 5.0  # detected at 5m, never led, gone at 60m

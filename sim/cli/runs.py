@@ -163,6 +163,12 @@ def batch_runs(
         "--resume", help="Keep the runs already in the -o file (from an interrupted batch, "
                          "or a smaller one of the same scenario) and make only the rest.")]
     = False,
+    sweep: Annotated[list[str], typer.Option(
+        "--sweep", metavar="PATH=VALUES",
+        help="Run with each of these values at an id path, as in a variant's 'set' "
+             "(repeatable: every combination runs). Example: --sweep \"channels.bilateral "
+             "liaison.latency=[40m, 10m, 5m]\". The first value is the reference. Without "
+             "--variant, only the scenario as written is swept.")] = [],  # noqa: B006
 ) -> None:
     """Run a scenario and its policy variants over many seeds; print each variant's means
     with 95% intervals and its difference from the first variant, paired by seed.
@@ -170,13 +176,17 @@ def batch_runs(
     Example: tabletop batch scenarios/year-along-the-border.yaml --runs 100 --variant base
     --variant desk -o year.csv --plot year.png
 
+    Example: tabletop batch scenarios/watcher-across-the-river.yaml --runs 200 --sweep
+    "channels.bilateral liaison.latency=[40m, 15m, 5m]"
+
     Ctrl-C stops a batch and keeps the runs finished in the -o file; the same command with
     --resume then makes only the rest.
     """
-    from sim.batch import BatchInterrupted, batch, run_identity, variants_to_run
+    from sim.batch import BatchInterrupted, batch, planned, run_identity
     from sim.batch_csv import check_resumable, read_csv, write_csv
     from sim.batch_summary import render
     from sim.executors import executor_for
+    from sim.sweeps import parse_sweeps
 
     if jobs is not None and dask is not None:
         raise UsageProblem("--jobs and --dask: choose one (--jobs runs on this machine, "
@@ -193,7 +203,8 @@ def batch_runs(
     text = read_text(scenario_file)
     scenario = load_scenario_text(text, scenario_file)
     choices = parse_choices(scenario, decide)
-    names = variants_to_run(scenario, variant)
+    sweeps = parse_sweeps(sweep)
+    names = [arm.label for arm in planned(text, scenario_file, variant, sweeps)]
     done = read_csv(output) if resume else []
     if resume:
         check_resumable(done, output, run_identity(text, choices), names, runs)
@@ -202,7 +213,8 @@ def batch_runs(
     try:
         with executor_for(jobs, dask) as executor, typer.progressbar(
                 length=total, label=label, file=sys.stderr) as bar:
-            rows = batch(text, scenario_file, variant, runs, executor, choices, bar.update, done)
+            rows = batch(text, scenario_file, variant, runs, executor, choices, bar.update, done,
+                         sweeps)
     except BatchInterrupted as stopped:
         if not output:
             kept = "nothing is kept without -o FILE"
