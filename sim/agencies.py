@@ -21,7 +21,7 @@ from simpy.events import NORMAL
 
 from sim import events as ev
 from sim import rules
-from sim.steps import Act, AssumeLead, Coordinate, HandOff, Notify, Request
+from sim.steps import Act, AssumeLead, Coordinate, HandOff, Notify, Request, Share
 
 Process = Generator[simpy.Event, Any, Any]
 Then = Callable[[], Any]
@@ -83,6 +83,21 @@ class AgencyProcesses:
     def _start_notice(self, agency: str, step: Notify, incident: str) -> None:
         self.message_in_transit(agency, step.notify, incident, "notification", partial(
             self.emit, ev.Notified(incident=incident, from_=agency, to=step.notify)))
+
+    def _start_share(self, agency: str, step: Share, incident: str) -> None:
+        self.message_in_transit(agency, step.with_, incident, step.share, partial(
+            self._data_arrives, agency, step, incident))
+
+    def _data_arrives(self, agency: str, step: Share, incident: str) -> None:
+        """Shared data reaches its recipient: the sharing rule is broken, if at all, now,
+        when the data is disclosed (what never arrives disclosed nothing)."""
+        problem = rules.sharing_problem(self.world, step.share, step.with_)
+        if problem:
+            self.emit(ev.Violation(rule="sharing", incident=incident, agency=agency,
+                                   action=step.share, zone=self.state.incidents[incident].zone,
+                                   detail=problem))
+        self.emit(ev.DataShared(incident=incident, from_=agency, to=step.with_,
+                                data=step.share))
 
     def _start_request(self, agency: str, step: Request, incident: str) -> None:
         self.emit(ev.ActionRequested(incident=incident, from_=agency, to=step.request.by,
@@ -272,7 +287,8 @@ class AgencyProcesses:
 
 
 _STARTS = {AssumeLead: AgencyProcesses._start_lead, HandOff: AgencyProcesses._start_handoff,
-           Notify: AgencyProcesses._start_notice, Request: AgencyProcesses._start_request,
+           Notify: AgencyProcesses._start_notice, Share: AgencyProcesses._start_share,
+           Request: AgencyProcesses._start_request,
            Coordinate: AgencyProcesses._start_coordination}
 
 

@@ -98,6 +98,17 @@ class Notify(_Command):
     to: Id
 
 
+class Share(_Command):
+    """A player cell passes data (`data` in the scenario) about an incident to another
+    agency."""
+
+    kind: Literal["share"] = "share"
+    agency: Id
+    incident: Id
+    data: Id
+    to: Id
+
+
 class Request(_Command):
     """A player cell asks another agency to take an action."""
 
@@ -170,10 +181,10 @@ class End(_Command):
 
 Command = Annotated[
     Decide | FireInject | HoldInject | ReleaseInject | AdHocInject | AssumeLead | HandOff
-    | Notify | Request | Coordinate | Act | Note | Rate | Pause | Resume | End,
+    | Notify | Share | Request | Coordinate | Act | Note | Rate | Pause | Resume | End,
     Field(discriminator="kind"),
 ]
 COMMANDS: TypeAdapter[Command] = TypeAdapter(Command)
 
-PLAYER_MOVES = (AssumeLead, HandOff, Notify, Request, Coordinate, Act)
+PLAYER_MOVES = (AssumeLead, HandOff, Notify, Share, Request, Coordinate, Act)
 AFTER_END = (Note, Rate)

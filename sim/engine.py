@@ -47,6 +47,7 @@ from sim.steps import (
     Notify,
     Request,
     RequestSpec,
+    Share,
 )
 from sim.triggers import Triggers
 
@@ -353,6 +354,8 @@ def _as_step(c: Any) -> Any:
         return HandOff(handoff=HandOffSpec(incident=c.incident, to=c.to))
     if isinstance(c, cmd.Notify):
         return Notify(notify=c.to, incident=c.incident)
+    if isinstance(c, cmd.Share):
+        return Share(share=c.data, with_=c.to, incident=c.incident)
     if isinstance(c, cmd.Request):
         return Request(request=RequestSpec(action=c.action, by=c.by, incident=c.incident))
     if isinstance(c, cmd.Coordinate):

@@ -213,6 +213,15 @@ class Notified(Event):
     to: Id
 
 
+@_event("data_shared")
+@ev
+class DataShared(Event):
+    incident: Id
+    from_: Id
+    to: Id
+    data: Id
+
+
 @_event("message_undeliverable")
 @ev
 class MessageUndeliverable(Event):

@@ -21,6 +21,7 @@ from sim.steps import (
     HandOff,
     Notify,
     Request,
+    Share,
     Traffic,
     Withdraw,
 )
@@ -28,7 +29,7 @@ from sim.steps import (
 Path = tuple[str | int, ...]
 Problem = tuple[Path, str]
 
-RULES = ("authority", "jurisdiction", "approval", "deconfliction")
+RULES = ("authority", "jurisdiction", "approval", "deconfliction", "sharing")
 DECIDED_BY = ("player", "default", "policy")
 
 
@@ -53,6 +54,7 @@ class _Checker:
             "zone": [z.id for z in scenario.zones],
             "authority": [a.id for a in scenario.authorities],
             "agency": [a.id for a in scenario.agencies],
+            "data": [d.id for d in scenario.data],
             "incident": [i.id for i in scenario.incidents],
             "inject": [i.id for i in scenario.injects],
             "decision": [d.id for d in scenario.decisions],
@@ -90,6 +92,7 @@ class _Checker:
         s = self.s
         for section, what in (("actions", "action"), ("zones", "zone"),
                               ("authorities", "authority"), ("agencies", "agency"),
+                              ("data", "data"),
                               ("incidents", "incident"), ("injects", "inject"),
                               ("decisions", "decision"), ("objectives", "objective"),
                               ("streams", "stream"), ("orders", "order"),
@@ -132,6 +135,8 @@ class _Checker:
                 self.ref(("authorities", i, "approval", "by"), "agency", authority.approval.by)
         for i, agency in enumerate(s.agencies):
             self.refs(("agencies", i, "authorities"), "authority", agency.authorities)
+        for i, data in enumerate(s.data):
+            self.refs(("data", i, "recipients"), "agency", data.recipients or ())
         for i, channel in enumerate(s.channels):
             self.refs(("channels", i, "between"), "agency", channel.between)
             if len(set(channel.between)) != len(channel.between):
@@ -252,6 +257,9 @@ class _Checker:
             self.ref((*at, "handoff", "to"), "agency", step.handoff.to)
         elif isinstance(step, Notify):
             self.ref((*at, "notify"), "agency", step.notify)
+        elif isinstance(step, Share):
+            self.ref((*at, "share"), "data", step.share)
+            self.ref((*at, "with"), "agency", step.with_)
         elif isinstance(step, Request):
             self.ref((*at, "request", "by"), "agency", step.request.by)
             self.ref((*at, "request", "action"), "action", step.request.action)
@@ -305,6 +313,7 @@ _STEP_INCIDENT: dict[type, tuple[str, Path]] = {
     AssumeLead: ("assume_lead", ("assume_lead",)),
     HandOff: ("handoff", ("handoff", "incident")),
     Notify: ("notify", ("incident",)),
+    Share: ("share", ("incident",)),
     Request: ("request", ("request", "incident")),
     Coordinate: ("coordinate", ("coordinate", "incident")),
     Act: ("act", ("incident",)),

@@ -113,8 +113,9 @@ def _move(world: World, state: State, c: Any) -> str | None:
             return unknown("agency", getattr(c, target), world.agencies)
     if isinstance(c, cmd.HandOff) and c.to == c.agency:
         return f"{c.agency} cannot hand an incident off to itself"
-    action = getattr(c, "action", None)
-    return _known("action", action, list(world.actions))
+    if isinstance(c, cmd.Share):
+        return _known("data", c.data, list(world.data))
+    return _known("action", getattr(c, "action", None), list(world.actions))
 
 
 def _objective(world: World, state: State, c: Any) -> str | None:
@@ -132,7 +133,8 @@ def _resume(world: World, state: State, c: cmd.Resume) -> str | None:
 _CHECKS = {
     cmd.Decide: _decide, cmd.FireInject: _fire, cmd.HoldInject: _hold,
     cmd.ReleaseInject: _release, cmd.AdHocInject: _adhoc,
-    cmd.AssumeLead: _move, cmd.HandOff: _move, cmd.Notify: _move, cmd.Request: _move,
+    cmd.AssumeLead: _move, cmd.HandOff: _move, cmd.Notify: _move, cmd.Share: _move,
+    cmd.Request: _move,
     cmd.Coordinate: _move, cmd.Act: _move, cmd.Note: _objective, cmd.Rate: _objective,
     cmd.Pause: _pause, cmd.Resume: _resume,
 }

@@ -1,12 +1,12 @@
-"""Jurisdiction, authority, approval and deconfliction: pure functions of the scenario,
-the state and an action. They never forbid anything; they say which rules an action
-breaks, and where an incident lacks a lead with jurisdiction."""
+"""Jurisdiction, authority, approval, deconfliction and sharing: pure functions of the
+scenario, the state and an action (or a share). They never forbid anything; they say which
+rules an action breaks, and where an incident lacks a lead with jurisdiction."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.scenario import Action, Agency, Authority, Channel, Decision, Scenario, Zone
+from sim.scenario import Action, Agency, Authority, Channel, Data, Decision, Scenario, Zone
 from sim.state import IncidentNow, State
 
 
@@ -20,6 +20,7 @@ class World:
     actions: dict[str, Action]
     authorities: dict[str, Authority]
     decisions: dict[str, Decision]
+    data: dict[str, Data]
     routes: dict[tuple[str, str], tuple[Channel, ...]]  # (sender, receiver), either way round
     _held: dict[tuple[str, str, str], tuple[Authority, ...]] = field(
         default_factory=dict, compare=False, repr=False)  # authorities_for, as asked so far
@@ -35,7 +36,7 @@ class World:
         return cls(scenario,
                    {a.id: a for a in scenario.agencies}, {z.id: z for z in scenario.zones},
                    {a.id: a for a in scenario.actions}, {a.id: a for a in scenario.authorities},
-                   {d.id: d for d in scenario.decisions},
+                   {d.id: d for d in scenario.decisions}, {d.id: d for d in scenario.data},
                    {pair: tuple(chs) for pair, chs in routes.items()})
 
     def authorities_for(self, agency: str, action: str, zone: str) -> tuple[Authority, ...]:
@@ -115,6 +116,15 @@ def _unconflicted(state: State, agency: str, verb: Action, incident: str, zone: 
     if state.traffic.get(reached.id):
         broken.append(("deconfliction", f"traffic is active in {reached.id}{spilled}"))
     return broken
+
+
+def sharing_problem(world: World, data: str, to: str) -> str | None:
+    """Why passing `data` to the agency `to` breaks the sharing rule, or None: data with
+    `recipients` may go to those agencies only."""
+    allowed = world.data[data].recipients
+    if allowed is None or to in allowed:
+        return None
+    return f"{data} reached {to}, but may go only to {', '.join(allowed) or 'no agency'}"
 
 
 def gap_zone(world: World, state: State, now: IncidentNow) -> str | None:

@@ -77,6 +77,16 @@ class Agency(Model):
     respond: Latency = 0.0
 
 
+class Data(Model):
+    """Information agencies hold and pass on (`share` steps): `recipients`, when given, are
+    the only agencies it may go to — a privacy clause, an agreement's list — and sharing it
+    with another breaks the sharing rule."""
+
+    id: Id
+    name: str | None = None
+    recipients: tuple[Id, ...] | None = None
+
+
 class Channel(Model):
     between: tuple[Id, ...] = Field(min_length=2)
     name: str | None = None
@@ -323,6 +333,7 @@ class Scenario(Model):
     zones: tuple[Zone, ...] = ()
     authorities: tuple[Authority, ...] = ()
     agencies: tuple[Agency, ...] = Field(min_length=1)
+    data: tuple[Data, ...] = ()
     channels: tuple[Channel, ...] = ()
     incidents: tuple[Incident, ...] = ()
     injects: tuple[Inject, ...] = ()

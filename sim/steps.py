@@ -130,6 +130,14 @@ class Notify(Model):
     incident: Id | None = None
 
 
+class Share(Model):
+    """Data (`data` in the scenario) is passed to another agency, over a channel."""
+
+    share: Id
+    with_: Id = Field(alias="with")
+    incident: Id | None = None
+
+
 class Request(Model):
     """Another agency is asked to act; it acts on arrival after its response time."""
 
@@ -158,7 +166,7 @@ class Act(Model):
     after: Literal["coordinated"] | None = None
 
 
-STEP_KEYS = ("assume_lead", "handoff", "notify", "request", "coordinate", "act")
+STEP_KEYS = ("assume_lead", "handoff", "notify", "share", "request", "coordinate", "act")
 
 SUBJECT_ONLY_STEPS = ("assume_lead",)
 
@@ -179,6 +187,7 @@ Step = Annotated[
     Annotated[AssumeLead, Tag("assume_lead step")]
     | Annotated[HandOff, Tag("handoff step")]
     | Annotated[Notify, Tag("notify step")]
+    | Annotated[Share, Tag("share step")]
     | Annotated[Request, Tag("request step")]
     | Annotated[Coordinate, Tag("coordinate step")]
     | Annotated[Act, Tag("act step")],

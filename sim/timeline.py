@@ -32,6 +32,7 @@ _SENTENCES = {
     "action_taken": "{agency} takes action '{action}' on {incident} in {zone}",
     "violation": "VIOLATION ({rule}): {detail}",
     "notified": "{from} informs {to} about {incident}",
+    "data_shared": "{to} receives {data} on {incident} from {from}",
     "message_undeliverable": "{from} cannot reach {to} about {incident}: no channel ({message})",
     "inject_delivered": "Inject {inject} to {to}: {text}",
     "inject_held": "Inject {inject} held by the controller: it will not fire by itself",

@@ -61,7 +61,7 @@ def test_row_of_a_run_worked_out_by_hand():
         "incidents": 1, "undetected": 0, "never_led": 0, "first_lead_min": 2.0,
         "lead_gaps": 1, "lead_gap_min": 15.0,
         "violations_authority": 1, "violations_jurisdiction": 1, "violations_approval": 0,
-        "violations_deconfliction": 0,
+        "violations_deconfliction": 0, "violations_sharing": 0,
         "handoffs": 2, "handoff_median_min": 12.0, "handoffs_declined": 1,
         "decisions_by_default": 1,
     }

@@ -242,7 +242,7 @@ def test_unknown_step_and_effect_list_the_ones_that_exist(tmp_path):
         f"{path}:6:15: injects[0].effects[0]: this is not an effect — start it with one of: "
         "traffic, channel_down, withdraw",
         f"{path}:12:53: decisions[0].options[0].do[0]: this is not a step — start it with one "
-        "of: assume_lead, handoff, notify, request, coordinate, act",
+        "of: assume_lead, handoff, notify, share, request, coordinate, act",
     ]
 
 
