@@ -142,8 +142,9 @@ def situation_manual(scenario: Scenario, events: Sequence[ev.Event]) -> Handout:
 
 def the_area(s: Scenario) -> tuple:
     """Where each agency may act and whom it must consult first: the zones with their
-    jurisdiction, the owners of shared resources and their neighbours, and what each
-    action affects — the seams, as the players should know them before play."""
+    jurisdiction, the owners of shared resources and their neighbours, what each action
+    affects, and to whom each piece of data may go — the seams, as the players should know
+    them before play."""
     def listed(ids, none: str = "—") -> str:
         return ", ".join(ids) or none
 
@@ -157,9 +158,14 @@ def the_area(s: Scenario) -> tuple:
          "the zone where it is taken" + ("; may lawfully be done from outside it" if a.remote
                                          else ""))
         for a in s.actions))
+    data = (Paragraph("Data with listed recipients may go only to them; passing it to "
+                      "another agency breaks the sharing rule.", label="What may be shared"),
+            Table(("Data", "May go to"), tuple(
+                (named(d), "anyone" if d.recipients is None else listed(d.recipients, "nobody"))
+                for d in s.data))) if s.data else ()
     return (Heading("The area: jurisdiction and whom to consult"), zones,
             Paragraph("Acting on a shared resource needs its owner's deconfliction first, in "
-                      "every zone the action counts in.", label="Actions"), actions)
+                      "every zone the action counts in.", label="Actions"), actions, *data)
 
 
 def named(item) -> str:

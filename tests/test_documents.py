@@ -91,6 +91,14 @@ def test_the_area_says_who_holds_jurisdiction_whom_to_consult_and_what_each_acti
         ["disrupt", "airspace, spectrum", "the zone where it is taken"]]
 
 
+def test_the_situation_manual_says_to_whom_each_piece_of_data_may_go(tmp_path):
+    folder = tmp_path / "patrol"
+    tabletop_ok("docs", ROOT / "scenarios" / "mirror-patrol.yaml", "-o", folder)
+    text = (folder / "situation-manual.md").read_text()
+    assert ("| Our sensors' raw track feed (raw-feed) | border-agency, sector-hq, task-force |"
+            in text)
+
+
 def test_an_action_that_spills_counts_in_the_zones_beside_it_in_the_situation_manual(tmp_path):
     folder = tmp_path / "band"
     tabletop_ok("docs", ROOT / "scenarios" / "quiet-on-the-shared-band.yaml", "-o", folder)

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from sim import commands as cmd
+from sim.scenario import Scenario
 from sim.timeline import describe, tplus
 from tui.widgets.msel import due, held
 
@@ -73,7 +74,7 @@ ACTIONS: tuple[ConsoleAction, ...] = (
                   needs="not-ended"),
     ConsoleAction("move.record", "m", "move", "move", "move: record a player move",
                   "Record what a player cell does outside the script: assume lead, hand "
-                  "off, notify, request, coordinate, act.", needs="not-ended"),
+                  "off, notify, share data, request, coordinate, act.", needs="not-ended"),
     ConsoleAction("note.write", "o", "note", "note", "note: write an evaluator note",
                   "Write a note (author, text, objective) into the journal for the AAR."),
     ConsoleAction("objective.rate", "r", "rate", "rate",
@@ -196,7 +197,7 @@ def entries(app: TabletopApp) -> Iterator[Entry]:
                     yield Entry(f"inject: hold {inject.id} ({due(inject, state)}, to {to})",
                                 partial(app.submit, cmd.HoldInject(inject=inject.id)),
                                 "Keep it from firing by itself; fire it by hand later, if ever.")
-        for kind, label in MOVES.items():
+        for kind, label in moves(session.scenario).items():
             yield Entry(f"move: {label}", partial(app.open_move, kind),
                         f"Record a player move: {label}.")
     if "live" in situation:
@@ -222,10 +223,16 @@ MOVES = {
     "assume_lead": "a cell assumes the lead",
     "handoff": "a cell hands off the lead",
     "notify": "a cell notifies another agency",
+    "share": "a cell shares data with another agency",
     "request": "a cell requests an action",
     "coordinate": "a cell asks for coordination",
     "act": "a cell takes an action",
 }
+
+
+def moves(scenario: Scenario) -> dict[str, str]:
+    """The moves a player cell can make here: sharing needs the scenario to declare data."""
+    return {kind: label for kind, label in MOVES.items() if kind != "share" or scenario.data}
 
 
 class ConsoleCommands(Provider):

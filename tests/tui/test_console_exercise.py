@@ -3,8 +3,10 @@ asserted in the SQLite journal (and as a `CommandAccepted` message), not on pixe
 
 from __future__ import annotations
 
-from console_support import REFERENCE, journal_commands, journal_events, step_until
+import pytest
+from console_support import REFERENCE, ROOT, journal_commands, journal_events, step_until
 from textual.widgets import Select, Static
+from textual.widgets.select import InvalidSelectValueError
 
 from sim import commands as cmd
 from tui.app import make_console
@@ -105,6 +107,41 @@ async def test_an_incomplete_move_is_not_sent(tmp_path):
         await pilot.pause()
         assert "Pick the agency." in str(app.screen.query_one("#refusal", Static).render())
     assert journal_commands(path) == []
+
+
+async def test_a_share_move_passes_data_and_the_journal_shows_the_rule_it_broke(tmp_path):
+    """In 'The sensor goes north' the controller records the task force sending its track to
+    the sheriff: a `share` command, and on arrival a sharing violation. A scenario that
+    declares no data does not offer the move."""
+    path = tmp_path / "share.sqlite"
+    app = make_console(str(ROOT / "scenarios" / "sensor-goes-north.yaml"), str(path), 7)
+    async with app.run_test() as pilot:
+        await step_until(pilot, lambda: "night-track" in app.session.state.incidents)
+        await pilot.press("m")
+        form = app.screen
+        form.query_one("#kind", Select).value = "share"
+        await pilot.pause()
+        assert form.query_one("#data-row").display and not form.query_one("#action-row").display
+        form.query_one("#agency", Select).value = "task-force"
+        form.query_one("#target", Select).value = "county-sheriff"
+        form.query_one("#data", Select).value = "military-track"
+        await pilot.click("#send")
+        await step_until(pilot, lambda: app.session.state.violations)
+        await pilot.press("q")
+    [share] = [c.command for c in journal_commands(path)]
+    assert share == cmd.Share(agency="task-force", incident="night-track",
+                              data="military-track", to="county-sheriff")
+    [violation] = [e for e in journal_events(path) if e.kind == "violation"]
+    assert (violation.rule, violation.agency, violation.action) == (
+        "sharing", "task-force", "military-track")
+
+    plain = make_console(REFERENCE, str(tmp_path / "plain.sqlite"), 7)
+    async with plain.run_test() as pilot:
+        await pilot.press("m")
+        kind = plain.screen.query_one("#kind", Select)
+        kind.value = "notify"
+        with pytest.raises(InvalidSelectValueError):
+            kind.value = "share"
 
 
 async def test_quitting_and_reopening_continues_where_it_stopped(tmp_path):

@@ -1,5 +1,5 @@
-"""The player-move form: a move outside the script (assume lead, hand off, notify,
-request, coordinate, act), built by picking the cell, the incident and the target from
+"""The player-move form: a move outside the script (assume lead, hand off, notify, share
+data, request, coordinate, act), built by picking the cell, the incident and the target from
 lists — no ids to type."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from textual.widgets import Button, Checkbox, Label, Select
 from sim import commands as cmd
 from sim.scenario import Scenario
 from sim.state import State
-from tui.actions import MOVES
+from tui.actions import moves
 from tui.screens.form import CommandModal
 
 # which fields each move uses, and what its target agency is called
@@ -20,11 +20,13 @@ FIELDS = {
     "assume_lead": (),
     "handoff": ("target",),
     "notify": ("target",),
+    "share": ("target", "data"),
     "request": ("target", "action"),
     "coordinate": ("target", "domain"),
     "act": ("action", "flags"),
 }
 TARGET = {"handoff": ("to", "Hand the lead to"), "notify": ("to", "Notify"),
+          "share": ("to", "Share with"),
           "request": ("by", "Ask this agency to act"),
           "coordinate": ("with", "Coordinate with (resource owner)")}
 
@@ -54,7 +56,8 @@ class MoveModal(CommandModal):
         present = [(i.id, i.id) for i in self.state.incidents.values() if i.present]
         with Horizontal(classes="row"):
             yield Label("Move", classes="field")
-            yield Select([(label, kind) for kind, label in MOVES.items()], value=self.kind,
+            yield Select([(label, kind) for kind, label in moves(self.scenario).items()],
+                         value=self.kind,
                          allow_blank=False, id="kind", compact=True)
         with Horizontal(classes="row"):
             yield Label("Player cell", classes="field")
@@ -72,6 +75,10 @@ class MoveModal(CommandModal):
             yield Label("Action", classes="field")
             yield Select([(a.id, a.id) for a in self.scenario.actions], id="action",
                          compact=True, prompt="which action")
+        with Horizontal(classes="row", id="data-row"):
+            yield Label("Data", classes="field")
+            yield Select([(d.name or d.id, d.id) for d in self.scenario.data], id="data",
+                         compact=True, prompt="which data")
         with Horizontal(classes="row", id="domain-row"):
             yield Label("About", classes="field")
             yield Select([(r, r) for r in resources(self.scenario)], id="domain",
@@ -93,7 +100,7 @@ class MoveModal(CommandModal):
     def _show_fields(self, kind: str) -> None:
         """Show only the fields this kind of move needs, with the target's label."""
         used = FIELDS[kind]
-        for field in ("target", "action", "domain", "flags"):
+        for field in ("target", "action", "data", "domain", "flags"):
             self.query_one(f"#{field}-row").display = field in used
         if kind in TARGET:
             self.query_one("#target-label", Label).update(TARGET[kind][1])
@@ -102,7 +109,7 @@ class MoveModal(CommandModal):
     def submitted(self) -> None:
         """Check the picks, build the command and send it."""
         values = {name: self.query_one(f"#{name}", Select).value
-                  for name in ("agency", "incident", "target", "action", "domain")}
+                  for name in ("agency", "incident", "target", "action", "data", "domain")}
         needed = ("agency", "incident") + tuple(f for f in FIELDS[self.kind]
                                                 if f in values)
         missing = [name for name in needed if values[name] == Select.NULL]
@@ -117,6 +124,8 @@ class MoveModal(CommandModal):
             record["action"] = values["action"]
         if self.kind == "coordinate":
             record["domain"] = values["domain"]
+        if self.kind == "share":
+            record["data"] = values["data"]
         if self.kind == "act":
             record["after_coordinated"] = self.query_one("#after", Checkbox).value
             record["force"] = self.query_one("#force", Checkbox).value
