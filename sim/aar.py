@@ -19,9 +19,8 @@ from typing import Generic, TypeVar
 from sim import events as ev
 from sim.collector import collector_paused
 from sim.evaluate import COUNTED, evaluate, filters_of
-from sim.journal import Journal
+from sim.journal import Journal, ran_as
 from sim.leads import LeadHistory, lead_history
-from sim.loader import load_scenario_text
 from sim.rating import Proposal, propose
 from sim.scenario import Scenario
 from sim.state import State, instance_key
@@ -208,8 +207,7 @@ def gather(path: str) -> AfterAction:
     """Everything the AAR/IP says about the exercise journaled at `path`."""
     journal = Journal.open(path, readonly=True)
     try:
-        scenario = load_scenario_text(journal.scenario_text, f"{path} (its scenario)",
-                                      journal.variant)
+        scenario = journal.scenario()
         with collector_paused():  # a year's events and lines: see `sim.collector`
             events = journal.events()
             return after_action(scenario, events, journal.seed, path, journal.meta,
@@ -276,7 +274,7 @@ def _overview(scenario: Scenario, events: Sequence[ev.Event], seed: int, path: s
         start=wall(begin, 0.0), planned=tplus(scenario.clock.duration)[2:],
         played=tplus(ended.t if ended else end)[2:], status=status, seed=seed, journal=path,
         conducted=meta.get("created", ""), version=meta.get("tabletop_version", ""),
-        variant=meta.get("variant", ""),
+        variant=ran_as(meta),
         agencies=[(a.id, a.name or a.id, a.kind or "") for a in scenario.agencies])
 
 

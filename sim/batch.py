@@ -29,8 +29,8 @@ from sim.headless import choice_problem, play_out, policy_for
 from sim.loader import load_scenario_text, scenario_hash
 from sim.references import unknown
 from sim.scenario import Scenario
-from sim.sweeps import Sweep, combinations, with_excerpts
-from sim.variants import Setting
+from sim.sweeps import SWEEP, Sweep, combinations, with_excerpts
+from sim.variants import Setting, run_label
 
 BASE = "base"  # the scenario as written, without any variant applied
 MAX_CHUNK = 25  # seeds per task, at most
@@ -55,10 +55,9 @@ def arms(variants: Sequence[str], sweeps: Sequence[Sweep] = ()) -> list[Arm]:
     """Each variant (`base` or a variant id) with each combination of the sweeps' values."""
     out = []
     for variant in variants:
+        chosen = None if variant == BASE else variant
         for settings in combinations(sweeps):
-            named = [] if variant == BASE and settings else [variant]
-            out.append(Arm("; ".join([*named, *map(str, settings)]),
-                           None if variant == BASE else variant, settings))
+            out.append(Arm(run_label(chosen, settings) or BASE, chosen, settings))
     return out
 
 
@@ -149,7 +148,7 @@ def planned(scenario_text: str, name: str, variants: Sequence[str] = (),
         for arm in planned:
             _parsed(scenario_text, name, arm)
     except ScenarioError as error:
-        raise with_excerpts(error, [sweep.option for sweep in sweeps]) from None
+        raise with_excerpts(error, SWEEP, [sweep.option for sweep in sweeps]) from None
     return planned
 
 

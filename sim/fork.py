@@ -32,7 +32,6 @@ from sim.engine import Accepted, Exercise
 from sim.errors import JournalError, TabletopError
 from sim.headless import Policy, play_out, policy_for
 from sim.journal import CommandRecord, Journal
-from sim.loader import load_scenario_text
 from sim.references import unknown
 from sim.scenario import Scenario
 from sim.state import instance_key
@@ -69,9 +68,10 @@ def fork_journal(path: str, decision: str, option: str, out: str | None = None) 
     source = Journal.open(path, readonly=True)
     try:
         text, seed, variant = source.scenario_text, source.seed, source.variant
+        settings = source.settings
         headless = "policy" in source.meta  # a headless run: its policy decides new instances
         choices = source.policy()
-        scenario = load_scenario_text(text, f"{path} (its scenario)", variant)
+        scenario = source.scenario()
         records = [r for r in source.commands() if r.refused is None]
         original = source.events()
     finally:
@@ -88,7 +88,7 @@ def fork_journal(path: str, decision: str, option: str, out: str | None = None) 
     later[key] = None if unchanged_default else option
     fallback = policy_for(scenario, seed, choices) if headless else None
     target = out or default_path(path, key, option)
-    journal = Journal.create(target, text, seed, variant)
+    journal = Journal.create(target, text, seed, variant, settings)
     try:
         if headless:
             journal.set_policy(choices)

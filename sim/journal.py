@@ -30,7 +30,9 @@ from sim import events as ev
 from sim.collector import collector_paused
 from sim.commands import COMMANDS
 from sim.errors import JournalError
-from sim.loader import scenario_hash
+from sim.loader import load_scenario_text, scenario_hash
+from sim.scenario import Scenario
+from sim.variants import Setting, run_label
 
 FORMAT = "tabletop-journal"
 FORMAT_VERSION = "1"
@@ -76,9 +78,10 @@ class Journal:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def create(cls, path: str, scenario_text: str, seed: int,
-               variant: str | None = None) -> Journal:
-        """A new journal for a run; refuses to overwrite an existing file."""
+    def create(cls, path: str, scenario_text: str, seed: int, variant: str | None = None,
+               settings: Sequence[Setting] = ()) -> Journal:
+        """A new journal for a run of the scenario (as its `variant`, with `settings` put in
+        from the command line); refuses to overwrite an existing file."""
         _not_a_folder(path)
         if os.path.exists(path):
             raise JournalError(f"{path} already exists — reopen it (tabletop resume/play "
@@ -88,7 +91,9 @@ class Journal:
                 "tabletop_version": __version__, "scenario_text": scenario_text,
                 "scenario_hash": scenario_hash(scenario_text), "seed": str(seed),
                 "created": datetime.now(UTC).isoformat(timespec="seconds"), "clock": "0",
-                **({"variant": variant} if variant else {})}
+                **({"variant": variant} if variant else {}),
+                **({"settings": json.dumps([[s.path, s.value] for s in settings])}
+                   if settings else {})}
         journal = cls(path, db, meta)
         with journal._write():
             for statement in _SCHEMA.strip().split(";"):
@@ -153,6 +158,17 @@ class Journal:
     def variant(self) -> str | None:
         """The policy variant of the scenario this exercise ran, if any."""
         return self.meta.get("variant")
+
+    @property
+    def settings(self) -> list[Setting]:
+        """The values put into the scenario from the command line (`--set`), if any."""
+        return settings_of(self.meta)
+
+    def scenario(self) -> Scenario:
+        """The scenario this exercise ran: its text, as the variant and with the settings it
+        ran with."""
+        return load_scenario_text(self.scenario_text, f"{self.path} (its scenario)",
+                                  self.variant, self.settings)
 
     @property
     def clock(self) -> float:
@@ -238,6 +254,18 @@ class Journal:
             return self._db.execute(sql, args).fetchall()
         except sqlite3.Error as error:
             raise _failure(self.path, error) from None
+
+
+def settings_of(meta: dict[str, str]) -> list[Setting]:
+    """The `--set` values a journal's meta records."""
+    return [Setting(path, value) for path, value in json.loads(meta.get("settings", "[]"))]
+
+
+def ran_as(meta: dict[str, str]) -> str:
+    """The variant and the `--set` values a journaled run was made with, named as a batch
+    names them (`era-a; channels.bilateral liaison.latency=5m`); '' for the scenario as
+    written."""
+    return run_label(meta.get("variant"), settings_of(meta))
 
 
 def command_row(t: float, step: int, command: Any, refused: str | None) -> tuple:

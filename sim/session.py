@@ -4,7 +4,7 @@ commands at their sim times reproduces the journaled events exactly."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sim import events as ev
 from sim.engine import Exercise, Refused
@@ -12,15 +12,18 @@ from sim.errors import JournalError
 from sim.journal import CommandRecord, Journal
 from sim.loader import load_scenario_text, scenario_hash
 from sim.scenario import Scenario
+from sim.variants import Setting
 
 
 def start(scenario_text: str, name: str, seed: int, journal_path: str | None,
-          variant: str | None = None, sink: list[ev.Event] | None = None) -> Exercise:
-    """A new exercise from scenario text (or one of its variants), journaled to
-    `journal_path` when given; its first events (at T+0) go to `sink` when given."""
-    scenario = load_scenario_text(scenario_text, name, variant)
-    journal = (Journal.create(journal_path, scenario_text, seed, variant) if journal_path
-               else None)
+          variant: str | None = None, sink: list[ev.Event] | None = None,
+          settings: Sequence[Setting] = ()) -> Exercise:
+    """A new exercise from scenario text (or one of its variants, with `settings` put in),
+    journaled to `journal_path` when given; its first events (at T+0) go to `sink` when
+    given."""
+    scenario = load_scenario_text(scenario_text, name, variant, settings)
+    journal = (Journal.create(journal_path, scenario_text, seed, variant, settings)
+               if journal_path else None)
     exercise = Exercise(scenario, seed, journal)
     first = exercise.advance_to(0.0)
     if sink is not None:
@@ -59,8 +62,7 @@ def resume(path: str, scenario_text: str | None = None,
                            "text changed since) — open the journal alone, without the scenario, "
                            "or start a new journal")
     try:
-        scenario = load_scenario_text(journal.scenario_text, f"{path} (its scenario)",
-                                      journal.variant)
+        scenario = journal.scenario()
         produced: list[ev.Event] = []
         exercise = replay(scenario, journal.seed, journal.commands(), produced)
         produced += exercise.advance_to(journal.clock)

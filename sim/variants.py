@@ -36,6 +36,12 @@ class Setting:
         return f"{self.path}={flow(self.value)}"
 
 
+def run_label(variant: str | None, settings: Sequence[Setting] = ()) -> str:
+    """A run's policy in one line, the variant and then the values put in: `era-a;
+    channels.bilateral liaison.latency=5m` ('' for the scenario as written)."""
+    return "; ".join([*([variant] if variant else []), *map(str, settings)])
+
+
 def apply(source: Source, index: int) -> tuple[Source, list[Diagnostic]]:
     """The scenario data with variant number `index` applied, as a new `Source`, and the
     changes that could not be applied (each at its own line)."""

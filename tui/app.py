@@ -12,7 +12,7 @@ Review mode's fork at a decision, and the comparison after it, come from `tui.fo
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from textual import on
@@ -25,6 +25,7 @@ from sim.engine import Accepted, Refused
 from sim.errors import TabletopError
 from sim.rating import proposals
 from sim.timeline import tplus
+from sim.variants import Setting
 from tui import actions, logfilter
 from tui.forking import ForkInReview
 from tui.logfilter import LogFilter
@@ -49,14 +50,16 @@ TICK_SECONDS = 0.1
 
 def make_console(scenario_path: str | None, journal_path: str | None,
                  seed: int | None = None, *, review: bool = False,
-                 wall: Callable[[], float] = time.monotonic) -> TabletopApp:
-    """The console on a new exercise, a reopened journal, or (review) a journal read-only;
-    `wall` is the wall clock (seconds) the exercise clock runs against."""
+                 wall: Callable[[], float] = time.monotonic, variant: str | None = None,
+                 settings: Sequence[Setting] = ()) -> TabletopApp:
+    """The console on a new exercise (the scenario, or its `variant`, with `settings` put
+    in), a reopened journal, or (review) a journal read-only; `wall` is the wall clock
+    (seconds) the exercise clock runs against."""
     if review:
         if journal_path is None:
             raise TabletopError("review needs a journal file: tabletop review JOURNAL")
         return TabletopApp(ReviewSession(journal_path), wall)
-    return TabletopApp(open_live(scenario_path, journal_path, seed), wall)
+    return TabletopApp(open_live(scenario_path, journal_path, seed, variant, settings), wall)
 
 
 class TabletopApp(ForkInReview, App):

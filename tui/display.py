@@ -18,7 +18,6 @@ from textual.widgets import Footer, Static
 from sim import events as ev
 from sim.errors import TabletopError
 from sim.journal import Journal
-from sim.loader import load_scenario_text
 from sim.state import State
 from sim.timeline import counted, start_of, tplus, wall
 from tui.widgets.clock import title_and
@@ -45,9 +44,7 @@ class PlayerDisplay(App):
         self.options = options  # show each open decision's options, or its question alone
         self.journal = Journal.open(journal_path, readonly=True)
         try:
-            self.scenario = load_scenario_text(self.journal.scenario_text,
-                                               f"{journal_path} (its scenario)",
-                                               self.journal.variant)
+            self.scenario = self.journal.scenario()
         except TabletopError:
             self.journal.close()
             raise

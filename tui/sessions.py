@@ -14,6 +14,7 @@ import bisect
 import math
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,10 +23,11 @@ from sim import session
 from sim.collector import collector_paused
 from sim.engine import Accepted, Exercise, Refused
 from sim.errors import TabletopError
-from sim.journal import Journal
-from sim.loader import load_scenario, load_scenario_text
+from sim.journal import Journal, ran_as
+from sim.loader import load_scenario
 from sim.scenario import Scenario
 from sim.state import State, instance_key
+from sim.variants import Setting, run_label
 from sim.yamlsource import read_text
 
 TICK_BUDGET = 1000  # engine steps per clock tick: the screen repaints between batches
@@ -61,6 +63,11 @@ class LiveSession:
     @property
     def scenario(self) -> Scenario:
         return self.exercise.scenario
+
+    @property
+    def variant(self) -> str:
+        """The policy it is played under ('' for the scenario as written)."""
+        return ran_as(self.exercise.journal.meta)
 
     @property
     def state(self) -> State:
@@ -110,9 +117,10 @@ class LiveSession:
         return fresh
 
 
-def open_live(scenario_path: str | None, journal_path: str | None,
-              seed: int | None) -> LiveSession:
-    """Start a new exercise, or reopen the journal where it stopped when the file exists.
+def open_live(scenario_path: str | None, journal_path: str | None, seed: int | None,
+              variant: str | None = None, settings: Sequence[Setting] = ()) -> LiveSession:
+    """Start a new exercise (the scenario, or its `variant`, with `settings` put in), or
+    reopen the journal where it stopped when the file exists.
 
     Without a journal path the run is a practice run, journaled in a scratch folder that
     is deleted on exit."""
@@ -133,9 +141,15 @@ def open_live(scenario_path: str | None, journal_path: str | None,
             exercise.journal.close()
             raise ConsoleProblem(f"{path} was played with seed {exercise.seed}, not {seed} — "
                                  "leave out --seed to reopen it, or start a new journal")
+        asked = run_label(variant, settings)
+        if asked and asked != ran_as(exercise.journal.meta):
+            was = ran_as(exercise.journal.meta) or "the scenario as written"
+            exercise.journal.close()
+            raise ConsoleProblem(f"{path} was played as {was}, not {asked} — leave out "
+                                 "--variant and --set to reopen it, or start a new journal")
     else:
         exercise = session.start(read_text(scenario_path), scenario_path,
-                                 1 if seed is None else seed, path, sink=events)
+                                 1 if seed is None else seed, path, variant, events, settings)
     return LiveSession(exercise, events, journal_path, scratch)
 
 
@@ -160,8 +174,8 @@ class ReviewSession:
     def __init__(self, journal_path: str):
         journal = Journal.open(journal_path, readonly=True)
         try:
-            self.scenario = load_scenario_text(journal.scenario_text,
-                                               f"{journal_path} (its scenario)", journal.variant)
+            self.scenario = journal.scenario()
+            self.variant = ran_as(journal.meta)
             self.events: list[ev.Event] = journal.events()
             reached = journal.clock
         finally:

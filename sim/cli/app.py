@@ -1,5 +1,6 @@
 """The typer app every command registers on, the options they share, and the helpers
-that turn a command line into the core's terms (durations, `--decide` choices) and the
+that turn a command line into the core's terms (durations, `--decide` choices, `--set`
+values) and the
 objective results into lines a facilitator reads."""
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ from typing import Annotated
 import typer
 
 from sim import events as ev
-from sim.errors import TabletopError
+from sim.errors import ScenarioError, TabletopError
 from sim.evaluate import evaluate
 from sim.headless import choice_problem
+from sim.loader import load_scenario_text
 from sim.scenario import Scenario
+from sim.sweeps import SET, parse_sets, with_excerpts
 from sim.values import parse_duration
+from sim.variants import Setting
 
 app = typer.Typer(
     name="tabletop",
@@ -29,6 +33,25 @@ Seed = Annotated[int, typer.Option("--seed", help="Seed of the random streams (s
                                    "run).")]
 JournalOpt = Annotated[str | None, typer.Option("--journal", help="Keep the exercise's journal "
                                                 "(SQLite) in this file.")]
+
+
+VariantOpt = Annotated[str | None, typer.Option("--variant", help="Run this policy variant "
+                                                "of the scenario.")]
+SetOpt = Annotated[list[str], typer.Option(
+    "--set", metavar="PATH=VALUE",
+    help="Put VALUE at an id path of the scenario, as a variant's 'set' does (repeatable): "
+         "--set \"channels.bilateral liaison.latency=5m\". The journal keeps it.")]
+
+
+def scenario_with(text: str, name: str, variant: str | None,
+                  sets: list[str]) -> tuple[Scenario, list[Setting]]:
+    """The scenario (or its variant) with the `--set` values put in, and those settings; a
+    value that does not fit is reported at its column in the option."""
+    settings = parse_sets(sets)
+    try:
+        return load_scenario_text(text, name, variant, settings), settings
+    except ScenarioError as error:
+        raise with_excerpts(error, SET, sets) from None
 
 
 OutFile = Annotated[str | None, typer.Option("-o", "--output", metavar="FILE",

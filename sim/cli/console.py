@@ -9,9 +9,14 @@ from typing import Annotated
 import typer
 
 from sim.cli.app import (
+    SetOpt,
     UsageProblem,
+    VariantOpt,
     app,
+    scenario_with,
 )
+from sim.variants import Setting
+from sim.yamlsource import read_text
 
 
 @app.command()
@@ -27,10 +32,14 @@ def play(
                                                 "started otherwise (default: a new "
                                                 "SCENARIO-ID-TIMESTAMP.tabletop.sqlite here).")]
     = None,
+    variant: VariantOpt = None,
+    sets: SetOpt = [],  # noqa: B006
 ) -> None:
     """Run a live exercise in the facilitator's console (clock, injects, decisions, notes).
 
     Example: tabletop play scenarios/watcher-across-the-river.yaml --journal ex.sqlite
+
+    Example: tabletop play scenarios/quiet-on-the-shared-band.yaml --variant era-a
     """
     from tui.app import make_console
     from tui.sessions import default_journal_name
@@ -38,8 +47,14 @@ def play(
     if scenario_file is None and journal is None:
         raise UsageProblem("name a scenario to start an exercise (tabletop play SCENARIO), or "
                            "reopen one with tabletop play --journal FILE")
+    settings: list[Setting] = []
+    if variant or sets:  # checked here, so that a bad value is shown at its column
+        if scenario_file is None:
+            raise UsageProblem("--variant and --set start a new exercise: name its scenario "
+                               "(tabletop play SCENARIO --variant V)")
+        settings = scenario_with(read_text(scenario_file), scenario_file, variant, sets)[1]
     path = journal or default_journal_name(scenario_file)
-    console = make_console(scenario_file, path, seed)
+    console = make_console(scenario_file, path, seed, variant=variant, settings=settings)
     try:
         console.run()
     finally:

@@ -15,16 +15,19 @@ from sim import events as ev
 from sim.cli.app import (
     JournalOpt,
     Seed,
+    SetOpt,
     UsageProblem,
+    VariantOpt,
     app,
     parse_choices,
     parse_minutes,
     print_results,
+    scenario_with,
 )
 from sim.engine import Exercise
 from sim.errors import Interrupted
 from sim.headless import play_out, policy_for
-from sim.journal import Journal, canonical_lines
+from sim.journal import Journal, canonical_lines, ran_as
 from sim.loader import load_scenario_text
 from sim.outputs import check_writable
 from sim.session import resume
@@ -44,20 +47,20 @@ def run(
                                               "(e.g. 45m); resume later.")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="Print only the objectives, not "
                                           "the timeline.")] = False,
-    variant: Annotated[str | None, typer.Option("--variant", help="Run this policy variant of "
-                                                "the scenario.")] = None,
+    variant: VariantOpt = None,
+    sets: SetOpt = [],  # noqa: B006
 ) -> None:
     """Run a scenario headless to the end and print its timeline and objectives.
 
     Example: tabletop run scenarios/watcher-across-the-river.yaml --seed 7 --decide D-1=warn-across
     """
     text = read_text(scenario_file)
-    scenario = load_scenario_text(text, scenario_file, variant)
+    scenario, settings = scenario_with(text, scenario_file, variant, sets)
     choices = parse_choices(scenario, decide)
     stop = parse_minutes(until, "--until") if until else math.inf
     with tempfile.TemporaryDirectory(prefix="tabletop-") as scratch:
         path = journal or os.path.join(scratch, "journal.sqlite")
-        exercise = Exercise(scenario, seed, Journal.create(path, text, seed, variant))
+        exercise = Exercise(scenario, seed, Journal.create(path, text, seed, variant, settings))
         exercise.journal.set_policy(choices)
         try:
             events = play_out(exercise, policy_for(exercise.scenario, seed, choices), stop)
@@ -74,7 +77,9 @@ def report_run(exercise, events: list[ev.Event], summary: bool) -> None:
     """The timeline (unless `summary`) and the objectives of every event of a run."""
     scenario = exercise.scenario
     if not summary:
-        typer.echo(f"{scenario.title} — seed {exercise.seed}")
+        variant = ran_as(exercise.journal.meta) if exercise.journal else ""
+        typer.echo(f"{scenario.title} — seed {exercise.seed}"
+                   + (f" — variant {variant}" if variant else ""))
         echo_timeline(scenario.clock.start, events)
     if not exercise.state.ended:
         typer.echo(f"\nStopped at {tplus(exercise.clock)} (the exercise goes on to "

@@ -35,8 +35,9 @@ class ExerciseScreen(Screen):
     def compose(self) -> ComposeResult:
         scenario, live = self.session.scenario, self.session.mode == "live"
         start = start_of(scenario.clock.start)
-        yield ClockBar(scenario.title, scenario.clock.start, self.session.end_time, live,
-                       id="clock")
+        variant = self.session.variant
+        yield ClockBar(scenario.title + (f" — variant {variant}" if variant else ""),
+                       scenario.clock.start, self.session.end_time, live, id="clock")
         with Horizontal(id="boards"):
             with Vertical(id="situation"):
                 with VerticalScroll(id="incidents-panel", classes="panel") as panel:
