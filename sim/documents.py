@@ -32,7 +32,6 @@ from sim.doc_blocks import (
     write_handout,
 )
 from sim.evaluate import filters_of
-from sim.loader import load_scenario_text
 from sim.msel import default_run, duration_text, scenario_time
 from sim.rating import RATINGS
 from sim.scenario import Objective, Scenario
@@ -54,11 +53,12 @@ NARRATIVE = ("zone_entered", "incident_left", "inject_delivered", "traffic_start
              "agency_returned")
 
 
-def write_documents(scenario_text: str, name: str, folder: str) -> list[str]:
-    """Write the Situation Manual and the EEGs (Markdown and .docx) into `folder`."""
-    scenario = load_scenario_text(scenario_text, name)
+def write_documents(scenario: Scenario, variant: str, folder: str) -> list[str]:
+    """Write the Situation Manual and the EEGs (Markdown and .docx) into `folder`; `variant`
+    names the policy the scenario was loaded under ('' for as written)."""
     events = default_run(scenario)
-    written = write_handout(situation_manual(scenario, events), folder, "situation-manual")
+    written = write_handout(situation_manual(scenario, events, variant), folder,
+                            "situation-manual")
     for objective in scenario.objectives:
         written += write_handout(evaluation_guide(scenario, objective), folder,
                                  f"eeg-{objective.id}")
@@ -69,12 +69,14 @@ def write_documents(scenario_text: str, name: str, folder: str) -> list[str]:
 # ---------------------------------------------------------------------------- Situation Manual
 
 
-def situation_manual(scenario: Scenario, events: Sequence[ev.Event]) -> Handout:
+def situation_manual(scenario: Scenario, events: Sequence[ev.Event],
+                     variant: str = "") -> Handout:
     """The Situation Manual skeleton, its scenario told by a default run's events."""
     s = scenario
     doc = Handout(f"Situation Manual — {s.title}")
     doc.add(Heading("Exercise overview"), Table(("", ""), (
         ("Exercise name", s.title), ("Scenario", s.id),
+        *((("Policy variant", variant),) if variant else ()),
         ("Type", "Discussion-based tabletop exercise (TTX)"),
         ("Date and location", BLANK), ("Sponsor", BLANK),
         ("Scenario start (wall clock)", s.clock.start),

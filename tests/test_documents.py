@@ -91,6 +91,18 @@ def test_the_area_says_who_holds_jurisdiction_whom_to_consult_and_what_each_acti
         ["disrupt", "airspace, spectrum", "the zone where it is taken"]]
 
 
+def test_documents_for_a_variant_name_it_and_show_its_authorities(tmp_path):
+    """`docs --variant era-a`: the overview names the variant, and the border agency holds
+    the authorities it has under it (no mitigation before the FY2026 act)."""
+    band = ROOT / "scenarios" / "quiet-on-the-shared-band.yaml"
+    tabletop_ok("docs", band, "--variant", "era-a", "-o", tmp_path / "era-a")
+    tabletop_ok("docs", band, "-o", tmp_path / "today")
+    era_a, today = ((tmp_path / f / "situation-manual.md").read_text() for f in ("era-a", "today"))
+    assert "| Policy variant | era-a |" in era_a and "Policy variant" not in today
+    assert "| federal | watch, policing | Border strip" in era_a
+    assert "| federal | watch, policing, border-mitigation | Border strip" in today
+
+
 def test_the_situation_manual_says_to_whom_each_piece_of_data_may_go(tmp_path):
     folder = tmp_path / "patrol"
     tabletop_ok("docs", ROOT / "scenarios" / "mirror-patrol.yaml", "-o", folder)

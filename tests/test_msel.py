@@ -3,7 +3,7 @@ workbook or a CSV, and `tabletop msel import` merges a planner's edits back — 
 changed times, triggers and texts, deleted rows — changing only the lines it must."""
 
 import pytest
-from conftest import LIBRARY, SHARED_EXAMPLE, having, world
+from conftest import LIBRARY, ROOT, SHARED_EXAMPLE, having, world
 from msel_support import (
     HEADERS,
     add_row,
@@ -66,6 +66,18 @@ injects:
     table = rows(export(scenario))
     assert [(r["No."], r["Scenario time"], r["Wall clock"]) for r in table] == [
         ("M-1", "T+10m", "02:10"), ("M-2", "held: the controller fires it", None)]
+
+
+def test_export_of_a_variant_or_a_set_value_is_the_msel_of_that_scenario(tmp_path):
+    """`msel --set` (and `--variant`): the MSEL as the exercise will run it."""
+    out = tmp_path / "msel.csv"
+    watcher = ROOT / "scenarios" / "watcher-across-the-river.yaml"
+    tabletop_ok("msel", watcher, "-o", out, "--set", "injects.M-01.at=7m")
+    [first] = [row for row in rows(out) if row["No."] == "M-01"]
+    assert (first["Scenario time"], first["Wall clock"]) == ("T+7m", "21:07")
+    tabletop_ok("msel", watcher, "-o", out)
+    [first] = [row for row in rows(out) if row["No."] == "M-01"]
+    assert first["Scenario time"] == "T+5m"
 
 
 def test_csv_holds_the_same_rows_as_the_workbook(tmp_path):

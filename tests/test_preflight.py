@@ -92,6 +92,16 @@ def test_a_clean_scenario_passes_the_gate():
     assert result.stdout.rstrip().endswith("No problems found.")
 
 
+def test_preflight_of_a_set_value_checks_the_scenario_with_it():
+    """Over a two-hour liaison the partner can never hear before the crossing: O-2 cannot be
+    met, whatever the players decide, and the gate fails."""
+    watcher = LIBRARY[0].parent / "watcher-across-the-river.yaml"
+    result = tabletop("preflight", watcher, "--runs", "1", "--set",
+                      "channels.bilateral liaison.latency=2h")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "O-2   PROBLEM: no run meets it" in result.stdout
+
+
 def test_bad_input_exits_2():
     """A scenario file that is not there is bad input, not a finding."""
     assert "no-such-scenario.yaml" in refusal(tabletop("preflight", "no-such-scenario.yaml"))

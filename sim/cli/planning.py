@@ -11,12 +11,16 @@ import typer
 from typer.core import TyperGroup
 
 from sim.cli.app import (
+    SetOpt,
+    VariantOpt,
     app,
+    scenario_with,
 )
 from sim.errors import Diagnostic, ScenarioError
 from sim.loader import load_scenario
 from sim.scenario import Scenario
 from sim.timeline import counted
+from sim.variants import run_label
 from sim.yamlsource import read_text
 
 SINGULAR = {"agencies": "agency", "zones": "zone", "incidents": "incident", "injects": "inject",
@@ -96,6 +100,8 @@ def msel_export(
                                         help="msel.xlsx (a workbook) or msel.csv.")],
     seed: Annotated[int, typer.Option("--seed", help="Seed of the default run that times the "
                                       "triggered injects.")] = 1,
+    variant: VariantOpt = None,
+    sets: SetOpt = [],  # noqa: B006
 ) -> None:
     """Write the scenario's MSEL in HSEEP's columns, for planners to edit in a spreadsheet.
 
@@ -105,7 +111,7 @@ def msel_export(
     from sim.msel_io import check_format, write_msel
 
     check_format(output)
-    rows = msel_rows(load_scenario(scenario_file), seed)
+    rows = msel_rows(planned(scenario_file, variant, sets)[0], seed)
     write_msel(output, rows)
     typer.echo(f"MSEL of {scenario_file} ({len(rows)} injects) written to {output}", err=True)
 
@@ -140,6 +146,8 @@ def preflight_check(
     scenario_file: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario file.")],
     runs: Annotated[int, typer.Option("--runs", min=1, help="Seeds per decision path "
                                       "(1..N).")] = 10,
+    variant: VariantOpt = None,
+    sets: SetOpt = [],  # noqa: B006
 ) -> None:
     """Dry-run a scenario over seeds and every decision path; report objectives no path
     meets (or every path meets), injects that never fire, decisions that never open or
@@ -150,7 +158,7 @@ def preflight_check(
     """
     from sim.preflight import preflight, render
 
-    report = preflight(load_scenario(scenario_file), runs)
+    report = preflight(planned(scenario_file, variant, sets)[0], runs)
     typer.echo(render(report))
     if report.problems:
         raise typer.Exit(1)
@@ -161,6 +169,8 @@ def planning_documents(
     scenario_file: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario file.")],
     output: Annotated[str, typer.Option("-o", "--output", metavar="DIR",
                                         help="Folder for the documents (created if needed).")],
+    variant: VariantOpt = None,
+    sets: SetOpt = [],  # noqa: B006
 ) -> None:
     """Write the Situation Manual skeleton, an Exercise Evaluation Guide per objective and a
     Participant Feedback Form, each as Markdown and as Word (.docx).
@@ -169,8 +179,15 @@ def planning_documents(
     """
     from sim.documents import write_documents
 
-    for path in write_documents(read_text(scenario_file), scenario_file, output):
+    for path in write_documents(*planned(scenario_file, variant, sets), output):
         typer.echo(path)
+
+
+def planned(scenario_file: str, variant: str | None, sets: list[str]) -> tuple[Scenario, str]:
+    """The scenario to plan for, under its `variant` and `--set` values, and that policy's
+    name in one line ('' for the scenario as written)."""
+    scenario, settings = scenario_with(read_text(scenario_file), scenario_file, variant, sets)
+    return scenario, run_label(variant, settings)
 
 
 # ---------------------------------------------------------------------- analysis at scale
