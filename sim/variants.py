@@ -6,6 +6,8 @@ appends items to sections (`orders: [...]`). The result is validated like any sc
 positions are carried over, so an error in a changed value — or in what holds it, such as a
 count whose new `at_least` passes its `at_most` — points at the variant's own line, and
 everything else at the original's. (The original is valid by then: it is checked first.)
+Values given on the command line are put in the same way (`override`), and keep the places
+they were written in their option.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ Marks = dict[Path, tuple[Place | None, Place]]
 
 @dataclass(frozen=True)
 class Setting:
-    """A value put at an id path from outside the file (a batch's `--sweep`), with the places
+    """A value put at an id path from outside the file (`--sweep`, `--set`), with the places
     it was written: marks as a `Source`'s, relative to the value, each naming its text."""
 
     path: str
@@ -32,7 +34,7 @@ class Setting:
     marks: Marks = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
-        """`channels.bilateral liaison.latency=5m`, as a batch's rows name it."""
+        """`channels.bilateral liaison.latency=5m`, as batch rows and run headings name it."""
         return f"{self.path}={flow(self.value)}"
 
 
