@@ -10,11 +10,13 @@ import csv
 import pytest
 from cli_support import refusal, tabletop
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.batch import batch
 from sim.batch_summary import render
 from sim.errors import ScenarioError
-from sim.sweeps import parse_sweeps
+from sim.sweeps import parse_sets, parse_sweeps
 
 STORY = ROOT / "tests" / "scenarios" / "batch-story.yaml"
 WATCHER = ROOT / "scenarios" / "watcher-across-the-river.yaml"
@@ -170,3 +172,22 @@ def test_sweeps_go_to_the_results_file_and_resume_like_variants(tmp_path):
     assert "2 runs (4 made before)" in resumed.stderr
     assert part.read_bytes() == whole.read_bytes()
     assert resumed.stdout == made.stdout
+
+
+OPTION_TEXT = st.text(alphabet=st.sampled_from(list("agencies.bp.capacitychannelsliaison "
+                                                    "latency=[]{},:0123456789mh-#'\"\n\t")),
+                      max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(options=st.lists(OPTION_TEXT, min_size=1, max_size=3), many=st.booleans())
+def test_any_option_text_is_read_or_refused_at_a_place_inside_it(options, many):
+    """Whatever is typed after --sweep or --set, it becomes settings or a `ScenarioError`
+    whose line is one of the options and whose column lies within it (or just after)."""
+    try:
+        (parse_sweeps if many else parse_sets)(options)
+    except ScenarioError as error:
+        for problem in error.diagnostics:
+            assert problem.file == ("--sweep" if many else "--set")
+            assert 1 <= problem.line <= len("\n".join(options).splitlines()) + 1
+            assert 1 <= problem.column <= len(max(options, key=len)) + 2
