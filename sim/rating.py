@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from sim import commands as cmd
 from sim import events as ev
-from sim.engine import Refused
+from sim.engine import Accepted, Refused
 from sim.errors import TabletopError
 from sim.evaluate import Result, evaluate, filters_of, first_matching
 from sim.scenario import Objective, Scenario
@@ -123,10 +123,11 @@ def checked(proposed: Mapping[str, Proposal], objective: str, rating: str, why: 
     return proposed[objective]
 
 
-def record_rating(path: str, objective: str, rating: str, by: str, why: str = "") -> Proposal:
+def record_rating(path: str, objective: str, rating: str, by: str,
+                  why: str = "") -> tuple[Proposal, Accepted]:
     """Journal an evaluator's rating of an objective (see `checked`), once the exercise has
-    ended: a proposal weighs the whole of it. Returns the proposal it confirmed or
-    overrode."""
+    ended: a proposal weighs the whole of it. Returns the proposal it confirmed or overrode,
+    and the journal's answer."""
     events: list[ev.Event] = []
     exercise = resume(path, sink=events)
     try:
@@ -143,7 +144,7 @@ def record_rating(path: str, objective: str, rating: str, by: str, why: str = ""
         if isinstance(answer, Refused):
             raise RatingRefused(f"{path}: the rating was refused: {answer.reason}")
         exercise.flush()
-        return proposal
+        return proposal, answer
     finally:
         exercise.journal.close()
 

@@ -80,8 +80,9 @@ ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction("objective.rate", "r", "rate", "rate",
                   "objective: rate an objective (hotwash)",
                   "Once the exercise has ended: confirm or override an objective's proposed "
-                  "HSEEP rating (an override needs a reason; the AAR/IP shows both).",
-                  needs="hotwash", until_needed=True),
+                  "HSEEP rating (an override needs a reason; the AAR/IP shows both). In "
+                  "review too: the rating is added to the journal.",
+                  modes=("live", "review"), needs="hotwash", until_needed=True),
     ConsoleAction("review.back", "left", "back", "back", "view: previous event",
                   "Move the review clock back to the previous event.", modes=("review",),
                   key_display="←", group=REVIEW_STEP),

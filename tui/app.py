@@ -23,7 +23,7 @@ from sim import commands as cmd
 from sim import events as ev
 from sim.engine import Accepted, Refused
 from sim.errors import TabletopError
-from sim.rating import proposals
+from sim.rating import proposals, record_rating
 from sim.timeline import tplus
 from sim.variants import Setting
 from tui import actions, logfilter
@@ -103,7 +103,8 @@ class TabletopApp(ForkInReview, App):
             facts.add("not-ended")
             if state.open_decisions:
                 facts.add("decision-open")
-        if self.session.mode == "live" and state.ended and self.session.scenario.objectives:
+        ended = state.ended if self.session.mode == "live" else self.session.ended
+        if ended and self.session.scenario.objectives:
             facts.add("hotwash")
         if self.session.mode == "review" and self.selected_decision() is not None:
             facts.add("decision-selected")
@@ -190,7 +191,9 @@ class TabletopApp(ForkInReview, App):
     def submit(self, command: Any) -> Accepted | Refused:
         """Send a command to the exercise; it is journaled before this returns Accepted."""
         if self.session.mode != "live":
-            result: Accepted | Refused = Refused("review is read-only")
+            result: Accepted | Refused = (self._rate_in_review(command)
+                                          if isinstance(command, cmd.Rate)
+                                          else Refused("review is read-only"))
         else:
             try:
                 result = self.session.submit(command)
@@ -261,10 +264,35 @@ class TabletopApp(ForkInReview, App):
         self.open_rating(None)
 
     def open_rating(self, objective: str | None) -> None:
-        """Show the rating form, on its proposal (on an objective, when given)."""
+        """Show the rating form, on its proposal (on an objective, when given); in review,
+        at the journal's end, where the ratings so far are."""
         session = self.session
+        if session.mode == "review":
+            self.seek(session.end_time)
         self.push_screen(RateModal(session.scenario, proposals(session.scenario, session.events),
                                    session.state.ratings, objective))
+
+    def _rate_in_review(self, command: cmd.Rate) -> Accepted | Refused:
+        """An evaluator's rating, given while reviewing: added to the journal (as `tabletop
+        rate` does), which is then read again."""
+        path = self.session.journal_path
+        try:
+            _, answer = record_rating(path, command.objective, command.rating, command.by,
+                                      command.why)
+        except TabletopError as error:
+            return Refused(str(error))
+        self.call_later(self._review_again, path)
+        return answer
+
+    async def _review_again(self, path: str) -> None:
+        await self.show_review(ReviewSession(path))
+        self.seek(self.session.end_time)
+
+    async def show_review(self, session: ReviewSession) -> None:
+        """Review `session` in place of the one on screen."""
+        self.session.close()
+        self.session, self.title = session, session.scenario.title
+        await self.exercise_screen.show_session(session)
 
     def action_end_exercise(self) -> None:
         """Ask before ending the exercise."""

@@ -85,7 +85,5 @@ class ForkInReview:
         except TabletopError as error:
             self.notify(str(error), title="The fork cannot be reviewed", severity="error")
             return
-        self.session.close()
-        self.session, self.title = session, session.scenario.title
-        await self.exercise_screen.show_session(session)
+        await self.show_review(session)
         self.notify(f"Reviewing the fork {os.path.basename(fork_path)} (? shows where it is).")

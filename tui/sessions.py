@@ -181,6 +181,7 @@ class ReviewSession:
         finally:
             journal.close()
         self.journal_path = journal_path
+        self.ended = any(e.kind == "exercise_ended" for e in self.events)  # by the journal's end
         self.end_time = max([reached] + [e.t for e in self.events[-1:]])
         self._times = [e.t for e in self.events]
         self.landmarks = [e for e in self.events if e.kind in LANDMARKS]

@@ -60,7 +60,7 @@ def rate(
     Example: tabletop rate exercise.sqlite O-1 S --by "J. Evaluator" --why "lead named late"
     """
     rating = rating.upper()
-    proposed = record_rating(journal, objective, rating, by, why)
+    proposed, _ = record_rating(journal, objective, rating, by, why)
     verb = "confirmed" if proposed.rating == rating else "overrode"
     typer.echo(f"{by} {verb} the proposed rating of {objective} ({proposed.rating}) with "
                f"{rating}: {RATINGS[rating]}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
+from cli_support import tabletop
 from console_support import REFERENCE, journal_commands, journal_events, screen_text
 from textual.widgets import Select
 
@@ -131,3 +132,45 @@ async def test_choosing_another_objective_starts_from_its_proposal(tmp_path):
     assert (second, back) == (objectives[1], objectives[0])
     assert rating == proposed(path)[objectives[0]]
     assert f"Rated {rating} by evaluator already" in words
+
+
+async def test_an_evaluator_reviewing_the_journal_rates_into_it(tmp_path):
+    """In review, `r` is offered once the journal's exercise has ended — wherever the review
+    clock stands — and opens at its end; Enter adds the rating to the journal, and the
+    panel shows it. An exercise that never ended is not rated."""
+    path = tmp_path / "run.sqlite"
+    ended = tabletop("run", REFERENCE, "--journal", path)
+    assert ended.returncode == 0, ended.stderr
+    app = make_console(None, str(path), review=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        app.seek(0.0)
+        assert "rate" in bindings_shown(app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RateModal) and app.session.clock == app.session.end_time
+        first = app.screen.objective
+        chosen = app.screen.query_one("#rating", Select).value
+        reviewed = app.session
+        await pilot.press("enter")
+        for _ in range(200):  # the journal is read again after the rating
+            if app.session is not reviewed:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        title = app.screen.query_one("#objectives-panel").border_title
+        panel = screen_text(app)
+    assert rate_commands(path) == [
+        {"kind": "rate", "objective": first, "rating": chosen, "by": "evaluator", "why": ""}]
+    assert title.endswith(f"· 1 of {len(app.session.scenario.objectives)} rated")
+    assert f"rated {chosen} by evaluator" in panel
+
+    stopped = tmp_path / "stopped.sqlite"
+    assert tabletop("run", REFERENCE, "--journal", stopped, "--until", "30m").returncode == 0
+    unfinished = make_console(None, str(stopped), review=True)
+    async with unfinished.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert "rate" not in bindings_shown(unfinished)
+        assert not isinstance(unfinished.screen, RateModal)
