@@ -11,6 +11,7 @@ from console_support import REFERENCE, journal_commands, journal_events, screen_
 from textual.widgets import Select
 
 from sim import commands as cmd
+from sim.journal import Journal
 from sim.loader import load_scenario
 from sim.rating import RATINGS, proposals
 from tui import actions
@@ -174,3 +175,22 @@ async def test_an_evaluator_reviewing_the_journal_rates_into_it(tmp_path):
         await pilot.pause()
         assert "rate" not in bindings_shown(unfinished)
         assert not isinstance(unfinished.screen, RateModal)
+
+
+async def test_a_rating_in_review_is_refused_in_the_form_while_a_console_holds_the_journal(
+        tmp_path):
+    path = tmp_path / "run.sqlite"
+    assert tabletop("run", REFERENCE, "--journal", path).returncode == 0
+    app = make_console(None, str(path), review=True)
+    holder = Journal.open(str(path))  # as a console reopening the exercise would
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            await pilot.press("r", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, RateModal)
+            refusal = str(app.screen.query_one("#refusal").render())
+    finally:
+        holder.close()
+    assert "is in use by another tabletop" in refusal
+    assert rate_commands(path) == []
