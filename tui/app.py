@@ -6,7 +6,9 @@ the clock; its key bindings come from the action registry (`tui.actions`). A Tex
 timer advances the engine toward the sim time that wall time × speed calls for, a bounded
 batch of steps per tick, and every change reaches the screen as one `ExerciseAdvanced`.
 Commands go through `submit`, i.e. `Exercise.submit`: on disk before they show accepted.
-Review mode's fork at a decision, and the comparison after it, come from `tui.forking`.
+In review the journal is read-only but for an evaluator's rating, which is added to it as
+`tabletop rate` adds it. Review mode's fork at a decision, and the comparison after it,
+come from `tui.forking`.
 """
 
 from __future__ import annotations

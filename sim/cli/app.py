@@ -1,7 +1,6 @@
 """The typer app every command registers on, the options they share, and the helpers
 that turn a command line into the core's terms (durations, `--decide` choices, `--set`
-values) and the
-objective results into lines a facilitator reads."""
+values) and the objective results into lines a facilitator reads."""
 
 from __future__ import annotations
 

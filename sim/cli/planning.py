@@ -111,7 +111,7 @@ def msel_export(
     from sim.msel_io import check_format, write_msel
 
     check_format(output)
-    rows = msel_rows(planned(scenario_file, variant, sets)[0], seed)
+    rows = msel_rows(scenario_to_plan(scenario_file, variant, sets)[0], seed)
     write_msel(output, rows)
     typer.echo(f"MSEL of {scenario_file} ({len(rows)} injects) written to {output}", err=True)
 
@@ -158,7 +158,7 @@ def preflight_check(
     """
     from sim.preflight import preflight, render
 
-    report = preflight(planned(scenario_file, variant, sets)[0], runs)
+    report = preflight(scenario_to_plan(scenario_file, variant, sets)[0], runs)
     typer.echo(render(report))
     if report.problems:
         raise typer.Exit(1)
@@ -179,11 +179,12 @@ def planning_documents(
     """
     from sim.documents import write_documents
 
-    for path in write_documents(*planned(scenario_file, variant, sets), output):
+    for path in write_documents(*scenario_to_plan(scenario_file, variant, sets), output):
         typer.echo(path)
 
 
-def planned(scenario_file: str, variant: str | None, sets: list[str]) -> tuple[Scenario, str]:
+def scenario_to_plan(scenario_file: str, variant: str | None,
+                     sets: list[str]) -> tuple[Scenario, str]:
     """The scenario to plan for, under its `variant` and `--set` values, and that policy's
     name in one line ('' for the scenario as written)."""
     scenario, settings = scenario_with(read_text(scenario_file), scenario_file, variant, sets)
