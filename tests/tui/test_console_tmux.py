@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from console_support import REFERENCE, journal_commands, journal_events, wait_until
+from console_support import REFERENCE, ROOT, journal_commands, journal_events, wait_until
 
 TABLETOP = str(pathlib.Path(sys.executable).with_name("tabletop"))
 SESSIONS = itertools.count(1)  # tmux session names: a test may run two terminals
@@ -126,6 +126,29 @@ def test_the_hotwash_rates_an_objective_in_a_real_terminal(tmp_path):
         tmux.close()
     rated = [c.command for c in journal_commands(path) if c.command.kind == "rate"]
     assert [(r.objective, r.rating, r.by) for r in rated] == [("O-1", proposed, "evaluator")]
+
+
+def test_a_variant_with_a_set_value_is_named_and_rated_in_review_in_a_real_terminal(tmp_path):
+    """`run --variant --set` to a journal, then `review` it: the clock bar names the policy it
+    ran under, and `r`, Enter adds a rating to the journal."""
+    path = tmp_path / "era-a.sqlite"
+    band = str(ROOT / "scenarios" / "quiet-on-the-shared-band.yaml")
+    subprocess.run([str(TABLETOP), "run", band, "--variant", "era-a", "--set",
+                    "channels.bilateral liaison.latency=5m", "--journal", str(path)],
+                   check=True, capture_output=True)
+    tmux = Tmux(f"cd {tmp_path} && {TABLETOP} review {path}", (140, 36))
+    try:
+        tmux.wait_for(r"Quiet on the shared band — variant era-a; channels\.bilateral "
+                      r"liaison\.latency=5m")
+        tmux.send("r")
+        proposed = tmux.wait_for(r"Proposed: ([PSMU]) — ").group(1)
+        tmux.send("Enter")
+        tmux.wait_for(rf"O-1 +(?:NOT )?MET +rated {proposed} by evaluator")
+        tmux.quit()
+    finally:
+        tmux.close()
+    rated = [c.command for c in journal_commands(path) if c.command.kind == "rate"]
+    assert [(r.objective, r.rating) for r in rated] == [("O-1", proposed)]
 
 
 def test_an_inject_held_and_released_in_a_real_terminal(tmp_path):
