@@ -127,6 +127,8 @@ class TabletopApp(ForkInReview, App):
         if self.pace.running:
             self._advanced(self._guard(self.session.advance_to, self.pace.target(self._wall())))
         self._guard(self.session.flush_when_due)
+        if self.session.mode == "live":
+            self._take_seat_choices()
 
     def _advanced(self, fresh: list[ev.Event]) -> None:
         """Tell the screen; stop the clock (and say so) once the exercise has ended."""
@@ -144,7 +146,7 @@ class TabletopApp(ForkInReview, App):
         """Tell the screen the clock's pace changed."""
         self.exercise_screen.post_message(PaceChanged(self.pace.running, self.pace.speed))
 
-    def _guard(self, advance: Callable[..., list[ev.Event]], *args: Any) -> list[ev.Event]:
+    def _guard(self, advance: Callable[..., list], *args: Any) -> list:
         """Run the engine; a journal that cannot be written stops the clock, loudly."""
         try:
             return advance(*args)
@@ -187,6 +189,16 @@ class TabletopApp(ForkInReview, App):
         self._advanced(self._guard(self.session.step))
         if self.pace.running:
             self.pace.start(self.session.clock, self._wall())
+
+    def _take_seat_choices(self) -> None:
+        """Journal what the cells chose at their own seats, through `submit` like every
+        command, and answer each seat."""
+        for choice, asked in self._guard(self.session.seat_choices):
+            result = asked if isinstance(asked, Refused) else self.submit(asked)
+            self._guard(self.session.answer_seat, choice, result)
+            self.notify(f"From {choice.cell}'s seat: {choice.decision} → {choice.option}"
+                        + (f" — refused: {result.reason}" if isinstance(result, Refused)
+                           else ""), title="A player cell decided")
 
     # ------------------------------------------------------------------ commands
 

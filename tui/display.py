@@ -18,14 +18,72 @@ from textual.widgets import Footer, Static
 from sim import events as ev
 from sim.errors import TabletopError
 from sim.journal import Journal
-from sim.state import State
+from sim.state import OpenDecision, State
 from sim.timeline import counted, start_of, tplus, wall
 from tui.widgets.clock import title_and
 
 FOLLOW_SECONDS = 0.5  # how often the journal is read for what the console wrote
 
 
-class PlayerDisplay(App):
+class FollowingApp(App):
+    """A screen that follows one live exercise's journal read-only (the console is its only
+    writer): every `FOLLOW_SECONDS` it folds what was journaled since, then `shown(fresh)`
+    redraws. The clock line is the same on every such screen."""
+
+    def __init__(self, journal_path: str):
+        super().__init__()
+        self.journal = Journal.open(journal_path, readonly=True)
+        try:
+            self.scenario = self.journal.scenario()
+        except TabletopError:
+            self.journal.close()
+            raise
+        self.start = start_of(self.scenario.clock.start)
+        self.state = State()
+        self.clock = 0.0
+
+    def on_mount(self) -> None:
+        self.follow()
+        self.set_interval(FOLLOW_SECONDS, self.follow)
+
+    def on_unmount(self) -> None:
+        self.journal.close()
+
+    def follow(self) -> None:
+        """Fold what the console has journaled since the last look, and show it."""
+        try:
+            fresh, reached = self.journal.follow(self.state.seq)
+        except TabletopError as error:
+            self.exit(return_code=2, message=str(error))
+            return
+        if not fresh and reached == self.clock and self.state.seq and not self.changed():
+            return  # nothing new: leave the screen be
+        for event in fresh:
+            self.state.apply(event)
+        self.clock = max(reached, self.state.t)
+        self.query_one("#clock", Static).update(self._clock_line())
+        self.shown(fresh)
+
+    def changed(self) -> bool:
+        """Whether something besides the journal asks for a redraw."""
+        return False
+
+    def shown(self, fresh: list[ev.Event]) -> None:
+        """Redraw after `fresh` events were folded."""
+
+    def _clock_line(self) -> Table:
+        status = (Text(" ENDED ", "bold white on red") if self.state.ended else
+                  Text(" PAUSED for discussion ", "bold black on yellow") if self.state.paused
+                  else Text(""))
+        return title_and(self.scenario.title, Text.assemble(
+            (f"{wall(self.start, self.clock)}  ", "bold"), (tplus(self.clock), "bold"), "  ",
+            status))
+
+    def time_left(self, decision: OpenDecision) -> str:
+        return f"{counted(round(max(decision.deadline - self.clock, 0.0)), 'minute')} left"
+
+
+class PlayerDisplay(FollowingApp):
     """Follows one journal; `q` closes the display (the exercise goes on)."""
 
     TITLE = "tabletop — players' screen"
@@ -40,17 +98,8 @@ class PlayerDisplay(App):
     """
 
     def __init__(self, journal_path: str, *, options: bool = True):
-        super().__init__()
+        super().__init__(journal_path)
         self.options = options  # show each open decision's options, or its question alone
-        self.journal = Journal.open(journal_path, readonly=True)
-        try:
-            self.scenario = self.journal.scenario()
-        except TabletopError:
-            self.journal.close()
-            raise
-        self.start = start_of(self.scenario.clock.start)
-        self.state = State()
-        self.clock = 0.0
         self.delivered: list[ev.InjectDelivered] = []
 
     def compose(self) -> ComposeResult:
@@ -66,40 +115,15 @@ class PlayerDisplay(App):
     def on_mount(self) -> None:
         self.query_one("#latest").border_title = "Latest inject"
         self.query_one("#decisions").border_title = "Decisions for the cells"
-        self.follow()
-        self.set_interval(FOLLOW_SECONDS, self.follow)
+        super().on_mount()
 
-    def on_unmount(self) -> None:
-        self.journal.close()
-
-    def follow(self) -> None:
-        """Fold what the console has journaled since the last look, and show it."""
-        try:
-            fresh, reached = self.journal.follow(self.state.seq)
-        except TabletopError as error:
-            self.exit(return_code=2, message=str(error))
-            return
-        if not fresh and reached == self.clock and self.state.seq:
-            return  # nothing new: leave the screen be
-        for event in fresh:
-            self.state.apply(event)
-            if isinstance(event, ev.InjectDelivered):
-                self.delivered.append(event)
-        self.clock = max(reached, self.state.t)
-        self.query_one("#clock", Static).update(self._clock_line())
+    def shown(self, fresh: list[ev.Event]) -> None:
+        self.delivered += [e for e in fresh if isinstance(e, ev.InjectDelivered)]
         self.query_one("#latest", Static).update(self._latest())
         self.query_one("#earlier", VerticalScroll).border_title = (
             f"Earlier injects: {max(len(self.delivered) - 1, 0)}")
         self.query_one("#earlier-list", Static).update(self._earlier())
         self.query_one("#decisions-list", Static).update(self._decisions())
-
-    def _clock_line(self) -> Table:
-        status = (Text(" ENDED ", "bold white on red") if self.state.ended else
-                  Text(" PAUSED for discussion ", "bold black on yellow") if self.state.paused
-                  else Text(""))
-        return title_and(self.scenario.title, Text.assemble(
-            (f"{wall(self.start, self.clock)}  ", "bold"), (tplus(self.clock), "bold"), "  ",
-            status))
 
     def _heard(self, e: ev.InjectDelivered) -> Text:
         """`M-02 · 02:12 T+12m · to bp-sector` — when an inject came, and to whom."""
@@ -127,10 +151,9 @@ class PlayerDisplay(App):
         shown = []
         for decision in opened:
             spec = prompts[decision.decision]
-            left = max(decision.deadline - self.clock, 0.0)
             about = f" · {decision.incident}" if decision.incident else ""
             shown += [Text.assemble((f"{decision.decision} · {decision.cell}{about}", "bold"),
-                                    f" · {counted(round(left), 'minute')} left"),
+                                    f" · {self.time_left(decision)}"),
                       Text(spec.prompt),
                       *(Text(f"  {n}. {option.text}") for n, option in
                         enumerate(spec.options if self.options else (), 1)),

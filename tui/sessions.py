@@ -18,11 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sim import commands as cmd
 from sim import events as ev
 from sim import session
 from sim.collector import collector_paused
 from sim.engine import Accepted, Exercise, Refused
 from sim.errors import TabletopError
+from sim.inbox import Choice, Inbox
 from sim.journal import Journal, ran_as
 from sim.loader import load_scenario
 from sim.scenario import Scenario
@@ -59,6 +61,28 @@ class LiveSession:
         self.events = events
         self.journal_path = journal_path
         self._scratch = scratch
+        # the players' seats write their choices here (`tabletop seat`); a practice run has none
+        self.inbox = Inbox(journal_path) if journal_path else None
+        self._cells = {d.id: d.cell for d in exercise.scenario.decisions}
+
+    def seat_choices(self) -> list[tuple[Choice, cmd.Decide | Refused]]:
+        """The choices waiting in the seats' inbox (`tabletop seat`), each as the player's
+        decision it asks for — or refused at once, when a cell takes another's decision."""
+        asked: list[tuple[Choice, cmd.Decide | Refused]] = []
+        for choice in self.inbox.waiting() if self.inbox else ():
+            cell = self._cells.get(choice.decision)
+            asked.append((choice, Refused(f"{choice.decision} is {cell}'s decision, not "
+                                          f"{choice.cell}'s")
+                          if cell is not None and cell != choice.cell else
+                          cmd.Decide(decision=choice.decision, option=choice.option,
+                                     incident=choice.incident)))
+        return asked
+
+    def answer_seat(self, choice: Choice, result: Accepted | Refused) -> None:
+        """Tell the seat what became of its choice: journaled at T+…, or refused and why."""
+        if self.inbox is not None:
+            self.inbox.answer(choice.n, self.clock,
+                              result.reason if isinstance(result, Refused) else None)
 
     @property
     def scenario(self) -> Scenario:
@@ -103,6 +127,9 @@ class LiveSession:
 
     def close(self) -> None:
         """Write what the journal is missing and let go of the file."""
+        if self.inbox is not None:
+            self.inbox.close()
+            self.inbox = None
         if self.exercise.journal is not None:
             self.exercise.flush()
             self.exercise.journal.close()

@@ -101,6 +101,27 @@ def display(
         raise typer.Exit(screen.return_code)
 
 
+@app.command()
+def seat(
+    journal: Annotated[str, typer.Argument(metavar="JOURNAL", help="The live exercise's "
+                                           "journal (the one 'tabletop play' writes).")],
+    cell: Annotated[str, typer.Option("--cell", metavar="AGENCY", help="The player cell "
+                                      "(agency) whose seat this is.")],
+) -> None:
+    """A player cell's own seat beside the console: the injects sent to the cell and the
+    decisions open to it; Enter on an option sends the cell's choice, which the console
+    journals (or refuses, and the seat says why).
+
+    Example: tabletop seat ex.sqlite --cell bp-sector   (beside the console on ex.sqlite)
+    """
+    from tui.seat import PlayerSeat
+
+    screen = PlayerSeat(journal, cell)
+    screen.run()
+    if screen.return_code:  # the journal became unreadable (Textual has printed why)
+        raise typer.Exit(screen.return_code)
+
+
 # ---------------------------------------------------------------------- after action
 # sim.report and sim.compare draw with matplotlib, which takes most of a second to load:
 # they are imported inside their commands so the other commands stay quick.

@@ -196,3 +196,29 @@ def test_the_players_screen_follows_the_console_in_another_terminal(tmp_path):
         console.close()
         if players is not None:
             players.close()
+
+
+def test_a_cell_decides_at_its_own_seat_in_another_terminal(tmp_path):
+    """The console in one terminal, bp-sector's seat on its journal in another: once the
+    console reaches D-1, the seat shows it; Enter on an option there is journaled by the
+    console as bp-sector's decision, and the seat says it was recorded."""
+    path = tmp_path / "tmux.sqlite"
+    console = playing(tmp_path, path, (120, 36))
+    seat = None
+    try:
+        console.wait_for(r"PAUSED")
+        seat = Tmux(f"cd {tmp_path} && {TABLETOP} seat {path} --cell bp-sector", (110, 32))
+        seat.wait_for(r"No decision is open for you")
+        console.step_until("records the oldest decision")
+        seat.wait_for(r"D-1 · \d+ minutes? left")
+        seat.send("Down", "Enter")
+        seat.wait_for(r"D-1 → \S+: recorded at T\+\d+m")
+        console.wait_for(r"From bp-sector's seat: D-1")
+        seat.quit()
+        console.quit()
+    finally:
+        console.close()
+        if seat is not None:
+            seat.close()
+    decided = [c.command for c in journal_commands(path) if c.command.kind == "decide"]
+    assert [(d.decision, d.by) for d in decided] == [("D-1", "player")]

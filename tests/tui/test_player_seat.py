@@ -1,0 +1,124 @@
+"""A player cell's seat: the injects sent to the cell and the decisions open to it, followed
+from the journal; a choice goes to the seats' inbox (on disk before the seat says "sent"),
+the console journals it as the cell's decision — or refuses it — and the seat shows which."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from console_support import REFERENCE, journal_commands, screen_text, step_until
+
+from sim import commands as cmd
+from sim.errors import TabletopError
+from sim.inbox import Inbox, inbox_path
+from sim.session import start
+from sim.yamlsource import read_text
+from tui.app import make_console
+from tui.display import FOLLOW_SECONDS
+from tui.seat import PlayerSeat
+
+
+async def showing(pilot, app, text: str, within: float = 10.0) -> str:
+    """The screen once it shows `text` (the seat reads the journal every FOLLOW_SECONDS)."""
+    deadline = time.monotonic() + within
+    while text not in (shown := screen_text(app)):
+        assert time.monotonic() < deadline, f"{text!r} not on the seat's screen"
+        await pilot.pause(FOLLOW_SECONDS / 5)
+    return shown
+
+
+def inbox_of(path: str) -> list:
+    inbox = Inbox(path)
+    try:
+        return inbox.choices("bp-sector")
+    finally:
+        inbox.close()
+
+
+async def test_a_seat_shows_its_cell_s_injects_and_decisions_and_sends_a_choice(tmp_path):
+    """At T+13m bp-sector's seat shows M-02 (to bp-sector) but not M-01 (to the task force),
+    and D-1 with its options; the task force's seat shows no decision. Enter on the second
+    option puts the choice in the inbox at once; the console's answer then shows."""
+    path = str(tmp_path / "live.sqlite")
+    exercise = start(read_text(REFERENCE), REFERENCE, 7, path)
+    exercise.advance_to(13.0)
+    exercise.flush()
+    m01, m02 = (next(i for i in exercise.scenario.injects if i.id == n) for n in ("M-01", "M-02"))
+    seat = PlayerSeat(path, "bp-sector")
+    async with seat.run_test(size=(200, 50)) as pilot:
+        shown = await showing(pilot, seat, "D-1 · 5 minutes left")
+        assert "The contact is over partner territory. What does the sector do?" in shown
+        assert "1. Keep watching and inform the partner through the liaison." in shown
+        assert m02.text.split()[0] in shown and m01.text not in shown
+        assert "None yet." in shown
+        await pilot.press("down", "down", "enter")
+        sent = inbox_of(path)
+        assert [(c.decision, c.option, c.answered) for c in sent] == [
+            ("D-1", "ask-partner", False)]
+        assert "D-1 → ask-partner: sent — waiting for the controller's console" in (
+            screen_text(seat))
+        answering = Inbox(path)
+        answering.answer(sent[0].n, 13.0, None)
+        answering.close()
+        await showing(pilot, seat, "D-1 → ask-partner: recorded at T+13m")
+    other = PlayerSeat(path, "task-force")
+    async with other.run_test(size=(120, 40)) as pilot:
+        assert "No decision is open for you." in await showing(pilot, other, "T+13m")
+    exercise.journal.close()
+
+
+async def test_the_console_journals_a_seat_s_choice_and_refuses_another_cell_s(tmp_path):
+    """While D-1 (bp-sector's) is open, a choice from bp-sector's seat is journaled as the
+    player's decision and answered with its time; the same decision chosen at the task
+    force's seat is refused, and the seat is told why."""
+    path = tmp_path / "console.sqlite"
+    app = make_console(REFERENCE, str(path), 7)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await step_until(pilot, lambda: "D-1" in app.session.state.open_decisions)
+        seats = Inbox(str(path))
+        wrong = seats.send("task-force", "D-1", None, "monitor")
+        right = seats.send("bp-sector", "D-1", None, "ask-partner")
+        deadline = time.monotonic() + 10
+        while seats.waiting():
+            assert time.monotonic() < deadline, "the console never took the seats' choices"
+            await pilot.pause(0.05)
+        answers = {c.n: c for c in [*seats.choices("task-force"), *seats.choices("bp-sector")]}
+        seats.close()
+        clock = app.session.clock
+        await pilot.press("q")
+    assert answers[wrong].refused == "D-1 is bp-sector's decision, not task-force's"
+    assert answers[right].refused is None and answers[right].t == clock
+    assert [c.command for c in journal_commands(path)] == [
+        cmd.Decide(decision="D-1", option="ask-partner")]
+
+
+def test_a_seat_for_an_agency_the_scenario_lacks_is_refused(tmp_path):
+    path = str(tmp_path / "live.sqlite")
+    start(read_text(REFERENCE), REFERENCE, 7, path).journal.close()
+    with pytest.raises(TabletopError, match="--cell bp-sectr: unknown agency 'bp-sectr' — did "
+                                            "you mean 'bp-sector'?"):
+        PlayerSeat(path, "bp-sectr")
+    assert inbox_path(path).endswith("live.inbox.sqlite")
+
+
+async def test_a_choice_sent_while_the_console_is_closed_is_taken_when_it_reopens(tmp_path):
+    path = tmp_path / "reopen.sqlite"
+    app = make_console(REFERENCE, str(path), 7)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await step_until(pilot, lambda: "D-1" in app.session.state.open_decisions)
+        await pilot.press("q")
+    seats = Inbox(str(path))
+    sent = seats.send("bp-sector", "D-1", None, "ask-partner")
+    again = make_console(None, str(path))
+    async with again.run_test(size=(160, 48)) as pilot:
+        deadline = time.monotonic() + 10
+        while seats.waiting():
+            assert time.monotonic() < deadline, "the reopened console never took the choice"
+            await pilot.pause(0.05)
+        await pilot.press("q")
+    [answer] = seats.choices("bp-sector")
+    seats.close()
+    assert (answer.n, answer.refused) == (sent, None)
+    assert [c.command for c in journal_commands(path)][-1] == cmd.Decide(decision="D-1",
+                                                                         option="ask-partner")

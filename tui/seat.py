@@ -1,0 +1,146 @@
+"""A player cell's seat: one agency's own terminal in the room. It follows the exercise's
+journal read-only, as the players' screen does, and shows what this cell hears (the injects
+sent to it) and the decisions open to it, with their options. The cell picks an option
+itself: the choice goes to the seats' inbox (`sim.inbox`), on disk before the seat says it
+was sent, and the controller's console journals it as the cell's decision — or refuses it,
+say when the deadline passed first — and the seat shows which."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sim import events as ev
+from sim.errors import TabletopError
+from sim.inbox import Choice, Inbox
+from sim.references import unknown
+from sim.timeline import tplus, wall
+from tui.display import FollowingApp
+
+
+class PlayerSeat(FollowingApp):
+    """Follows one journal for one cell; Enter on an option sends it, `q` leaves the seat."""
+
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("q", "quit", "leave the seat")]
+    CSS = """
+    #clock { height: 1; background: $panel; }
+    #options { height: 1fr; border: heavy $accent; }
+    #below { height: 40%; }
+    #heard { width: 3fr; border: round $primary; padding: 0 1; }
+    #sent { width: 2fr; border: round $warning; padding: 0 1; }
+    """
+
+    def __init__(self, journal_path: str, cell: str):
+        super().__init__(journal_path)
+        agencies = [a.id for a in self.scenario.agencies]
+        if cell not in agencies:
+            self.journal.close()
+            raise TabletopError(f"--cell {cell}: {unknown('agency', cell, agencies)}")
+        self.cell = cell
+        self.title = f"tabletop — {cell}'s seat"
+        self.decisions = {d.id: d for d in self.scenario.decisions}
+        self.inbox = Inbox(journal_path)
+        self.choices: list[Choice] = []
+        self.heard: list[ev.InjectDelivered] = []  # the injects sent to this cell
+        self.listed: tuple | None = None  # the open decisions the option list shows
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="clock")
+        yield OptionList(id="options")
+        with Horizontal(id="below"):
+            with VerticalScroll(id="heard"):
+                yield Static(id="heard-list")
+            with VerticalScroll(id="sent"):
+                yield Static(id="sent-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#options").border_title = f"Decisions for {self.cell}: Enter chooses"
+        self.query_one("#heard").border_title = f"Injects to {self.cell}"
+        self.query_one("#sent").border_title = "Your choices"
+        super().on_mount()
+
+    def on_unmount(self) -> None:
+        self.inbox.close()
+        super().on_unmount()
+
+    def changed(self) -> bool:
+        """The console answered a choice since the last look."""
+        return self.inbox.choices(self.cell) != self.choices
+
+    def shown(self, fresh: list[ev.Event]) -> None:
+        self.choices = self.inbox.choices(self.cell)
+        self.heard += [e for e in fresh
+                       if isinstance(e, ev.InjectDelivered) and self.cell in e.to]
+        mine = tuple(d for d in sorted(self.state.open_decisions.values(),
+                                       key=lambda d: (d.opened, d.decision))
+                     if d.cell == self.cell)
+        options = self.query_one("#options", OptionList)
+        if mine != self.listed:
+            self.listed = mine
+            options.clear_options()
+            options.add_options(self._options(mine))
+        else:  # the same decisions: only the time left changes, in their headings
+            for decision in mine:
+                options.replace_option_prompt(self._key(decision), self._heading(decision))
+        self.query_one("#heard-list", Static).update(self._heard())
+        self.query_one("#sent-list", Static).update(self._sent())
+
+    def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
+        """Send the option chosen; the console journals it."""
+        key, _, option = (message.option_id or "").partition(" ")
+        decision, _, incident = key.partition("@")
+        if option:
+            self.inbox.send(self.cell, decision, incident or None, option)
+            self.choices = self.inbox.choices(self.cell)
+            self.query_one("#sent-list", Static).update(self._sent())
+
+    def _options(self, mine: tuple) -> list[Option]:
+        if not mine:
+            return [Option(Text("No decision is open for you.", style="dim"), disabled=True)]
+        listed: list[Option] = []
+        for decision in mine:
+            spec = self.decisions[decision.decision]
+            listed.append(Option(self._heading(decision), id=self._key(decision),
+                                 disabled=True))
+            listed += [Option(f"  {n}. {option.text}",
+                              id=f"{self._key(decision)} {option.id}")
+                       for n, option in enumerate(spec.options, 1)]
+        return listed
+
+    @staticmethod
+    def _key(decision) -> str:
+        return decision.decision + (f"@{decision.incident}" if decision.incident else "")
+
+    def _heading(self, decision) -> Text:
+        prompt = self.decisions[decision.decision].prompt
+        about = f" · {decision.incident}" if decision.incident else ""
+        return Text.assemble((f"{decision.decision}{about}", "bold"),
+                             f" · {self.time_left(decision)}\n", " ".join(prompt.split()))
+
+    def _heard(self) -> Group | Text:
+        if not self.heard:
+            return Text("Nothing yet.", style="dim")
+        return Group(*(Group(Text(f"{e.inject} · {wall(self.start, e.t)} {tplus(e.t)}",
+                                  style="dim"), Text(e.text), Text(""))
+                       for e in reversed(self.heard)))
+
+    def _sent(self) -> Group | Text:
+        if not self.choices:
+            return Text("None yet.", style="dim")
+        return Group(*(Text.assemble((f"{c.decision} → {c.option}: ", "bold"), _answer(c))
+                       for c in reversed(self.choices)))
+
+
+def _answer(choice: Choice) -> Text:
+    if not choice.answered:
+        return Text("sent — waiting for the controller's console", style="yellow")
+    if choice.refused:
+        return Text(f"refused: {choice.refused}", style="red")
+    return Text(f"recorded at {tplus(choice.t or 0.0)}", style="green")
