@@ -2,11 +2,12 @@
 waiting for the controller's console to journal them.
 
 The journal has one writer, the console; a seat must not write into it. So a seat writes
-its choice here — a small SQLite file beside the journal, `NAME.inbox.sqlite`, committed
-before the seat says "sent" — and the console, which polls the inbox as its clock ticks,
-submits each choice as a player's decision, then writes the answer back (recorded at T+…,
-or refused and why) for the seat to show. Nothing a player chose is lost: it is on disk at
-the seat before it is on screen, and a console reopened after a crash takes what waits.
+its choice here — a small SQLite file beside the journal, `NAME.inbox.sqlite`, made by the
+first seat and committed to before the seat says "sent" — and the console, which polls the
+inbox as its clock ticks once it exists, submits each choice as a player's decision, then
+writes the answer back (recorded at T+…, or refused and why) for the seat to show. Nothing
+a player chose is lost: it is on disk at the seat before it is on screen, and a console
+reopened after a crash takes what waits.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from sim import session
 from sim.collector import collector_paused
 from sim.engine import Accepted, Exercise, Refused
 from sim.errors import TabletopError
-from sim.inbox import Choice, Inbox
+from sim.inbox import Choice, Inbox, inbox_path
 from sim.journal import Journal, ran_as
 from sim.loader import load_scenario
 from sim.scenario import Scenario
@@ -61,15 +61,18 @@ class LiveSession:
         self.events = events
         self.journal_path = journal_path
         self._scratch = scratch
-        # the players' seats write their choices here (`tabletop seat`); a practice run has none
-        self.inbox = Inbox(journal_path) if journal_path else None
+        self.inbox: Inbox | None = None  # opened once a seat has made it (`tabletop seat`)
         self._cells = {d.id: d.cell for d in exercise.scenario.decisions}
 
     def seat_choices(self) -> list[tuple[Choice, cmd.Decide | Refused]]:
         """The choices waiting in the seats' inbox (`tabletop seat`), each as the player's
         decision it asks for — or refused at once, when a cell takes another's decision."""
+        if self.inbox is None:
+            if not (self.journal_path and os.path.exists(inbox_path(self.journal_path))):
+                return []  # no seat in the room: no inbox beside the journal
+            self.inbox = Inbox(self.journal_path)
         asked: list[tuple[Choice, cmd.Decide | Refused]] = []
-        for choice in self.inbox.waiting() if self.inbox else ():
+        for choice in self.inbox.waiting():
             cell = self._cells.get(choice.decision)
             asked.append((choice, Refused(f"{choice.decision} is {cell}'s decision, not "
                                           f"{choice.cell}'s")

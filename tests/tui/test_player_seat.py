@@ -93,6 +93,15 @@ async def test_the_console_journals_a_seat_s_choice_and_refuses_another_cell_s(t
         cmd.Decide(decision="D-1", option="ask-partner")]
 
 
+async def test_a_console_without_seats_leaves_no_inbox_beside_the_journal(tmp_path):
+    path = tmp_path / "alone.sqlite"
+    app = make_console(REFERENCE, str(path), 7)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await step_until(pilot, lambda: "D-1" in app.session.state.open_decisions)
+        await pilot.press("q")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.sqlite"]
+
+
 def test_a_seat_for_an_agency_the_scenario_lacks_is_refused(tmp_path):
     path = str(tmp_path / "live.sqlite")
     start(read_text(REFERENCE), REFERENCE, 7, path).journal.close()
