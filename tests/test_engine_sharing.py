@@ -20,6 +20,22 @@ data:
 """
 
 
+def deciding(data: str, *options: tuple[str, str]) -> str:
+    """The mini world with `data` and D-1 for bp at 4m, two minutes to decide; each option
+    an (id, steps) pair, the first the default."""
+    listed = "".join(f"\n      - {{id: {o}, text: {o}., do: [{steps}]}}" for o, steps in options)
+    return world(data, f"""
+decisions:
+  - id: D-1
+    at: 4m
+    cell: bp
+    prompt: Who gets the track?
+    options:{listed}
+    default: {options[0][0]}
+    deadline: 2m
+""")
+
+
 def shared(to: str, data: str, at: float = 6.0) -> list:
     """bp shares `data` about c1 with `to` at `at`, in the mini world with DATA."""
     return run(world(DATA), moves=[(at, cmd.Share(agency="bp", incident="c1", data=data,
@@ -64,18 +80,7 @@ def test_data_that_cannot_be_sent_discloses_nothing():
 
 def test_a_share_step_in_a_decision_runs_as_the_command_does():
     """The same share as a decision's option gives the same facts as the controller's move."""
-    text = world(DATA, """
-        decisions:
-          - id: D-1
-            at: 4m
-            cell: bp
-            prompt: Who gets the track?
-            options:
-              - {id: partner, text: The partner., do: [{share: raw-track, with: partner, incident: c1}]}
-            default: partner
-            deadline: 2m
-        """)
-    events = run(text)
+    events = run(deciding(DATA, ("partner", "{share: raw-track, with: partner, incident: c1}")))
     assert [(e.rule, e.t) for e in having(events, "violation")] == [("sharing", 18.0)]
 
 
@@ -110,20 +115,9 @@ def test_a_share_naming_nothing_is_refused(command, said):
 
 
 def test_data_and_share_steps_are_checked_at_their_lines(tmp_path):
-    text = world("""
-        data:
-          - {id: raw-track, recipients: [bp, hqq]}
-        decisions:
-          - id: D-1
-            at: 4m
-            cell: bp
-            prompt: Who gets the track?
-            options:
-              - {id: a, text: A., do: [{share: raw-trak, with: partner, incident: c1}]}
-              - {id: b, text: B., do: [{share: raw-track, with: partnr, incident: c1}]}
-            default: a
-            deadline: 2m
-        """)
+    text = deciding("data: [{id: raw-track, recipients: [bp, hqq]}]\n",
+                    ("a", "{share: raw-trak, with: partner, incident: c1}"),
+                    ("b", "{share: raw-track, with: partnr, incident: c1}"))
     found = problems(write(tmp_path, text))
     lines = text.splitlines()
 

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import pytest
 from console_support import REFERENCE, ROOT, journal_commands, journal_events, wait_until
@@ -117,15 +118,26 @@ def test_the_hotwash_rates_an_objective_in_a_real_terminal(tmp_path):
         tmux.wait_for(r"End the exercise")
         tmux.send("Enter")
         tmux.wait_for(r"ENDED")
-        tmux.send("r")
-        proposed = tmux.wait_for(r"Proposed: ([PSMU]) — ").group(1)
-        tmux.send("Enter")
-        tmux.wait_for(rf"O-1 +(?:NOT )?MET +rated {proposed} by evaluator")
+        proposed = rate_the_first_objective(tmux)
         tmux.quit()
     finally:
         tmux.close()
-    rated = [c.command for c in journal_commands(path) if c.command.kind == "rate"]
-    assert [(r.objective, r.rating, r.by) for r in rated] == [("O-1", proposed, "evaluator")]
+    assert ratings(path) == [("O-1", proposed, "evaluator")]
+
+
+def rate_the_first_objective(tmux: Tmux) -> str:
+    """`r`, then Enter on the proposal; the objectives panel shows it. The rating given."""
+    tmux.send("r")
+    proposed = tmux.wait_for(r"Proposed: ([PSMU]) — ").group(1)
+    tmux.send("Enter")
+    tmux.wait_for(rf"O-1 +(?:NOT )?MET +rated {proposed} by evaluator")
+    return proposed
+
+
+def ratings(path) -> list[tuple[str, str, str]]:
+    """(objective, rating, by) of each rating in the journal."""
+    return [(c.command.objective, c.command.rating, c.command.by)
+            for c in journal_commands(path) if c.command.kind == "rate"]
 
 
 def test_a_variant_with_a_set_value_is_named_and_rated_in_review_in_a_real_terminal(tmp_path):
@@ -140,15 +152,11 @@ def test_a_variant_with_a_set_value_is_named_and_rated_in_review_in_a_real_termi
     try:
         tmux.wait_for(r"Quiet on the shared band — variant era-a; channels\.bilateral "
                       r"liaison\.latency=5m")
-        tmux.send("r")
-        proposed = tmux.wait_for(r"Proposed: ([PSMU]) — ").group(1)
-        tmux.send("Enter")
-        tmux.wait_for(rf"O-1 +(?:NOT )?MET +rated {proposed} by evaluator")
+        proposed = rate_the_first_objective(tmux)
         tmux.quit()
     finally:
         tmux.close()
-    rated = [c.command for c in journal_commands(path) if c.command.kind == "rate"]
-    assert [(r.objective, r.rating) for r in rated] == [("O-1", proposed)]
+    assert ratings(path) == [("O-1", proposed, "evaluator")]
 
 
 def test_an_inject_held_and_released_in_a_real_terminal(tmp_path):
@@ -176,26 +184,35 @@ def test_an_inject_held_and_released_in_a_real_terminal(tmp_path):
         ("inject_held", "M-01"), ("inject_released", "M-01")]
 
 
+@contextmanager
+def beside_the_console(tmp_path, path, command: str, size: tuple[int, int] = (100, 30)):
+    """The console on the reference scenario (paused at T+0, journaled to `path`) and, in
+    another terminal, `tabletop COMMAND`; both quit at the end, and closed whatever
+    happens."""
+    console = playing(tmp_path, path, (120, 36))
+    other = None
+    try:
+        console.wait_for(r"PAUSED")
+        other = Tmux(f"cd {tmp_path} && {TABLETOP} {command}", size)
+        yield console, other
+        other.quit()
+        console.quit()
+    finally:
+        console.close()
+        if other is not None:
+            other.close()
+
+
 def test_the_players_screen_follows_the_console_in_another_terminal(tmp_path):
     """The console in one terminal, `tabletop display` on its journal in another: stepping
     the console to M-01 (T+5m) puts M-01's text on the players' screen, and nothing of the
     MSEL still to come (M-02 at T+12m) is there."""
     path = tmp_path / "tmux.sqlite"
-    console = playing(tmp_path, path, (120, 36))
-    players = None
-    try:
-        console.wait_for(r"PAUSED")
-        players = Tmux(f"cd {tmp_path} && {TABLETOP} display {path}", (100, 30))
+    with beside_the_console(tmp_path, path, f"display {path}") as (console, players):
         players.wait_for(r"No inject yet")
         console.step_until("Inject M-01")
         players.wait_for(r"Radar reports a slow, low contact holding over the far bank")
         assert "M-02" not in players.screen()
-        players.quit()
-        console.quit()
-    finally:
-        console.close()
-        if players is not None:
-            players.close()
 
 
 def test_a_cell_decides_at_its_own_seat_in_another_terminal(tmp_path):
@@ -203,22 +220,13 @@ def test_a_cell_decides_at_its_own_seat_in_another_terminal(tmp_path):
     console reaches D-1, the seat shows it; Enter on an option there is journaled by the
     console as bp-sector's decision, and the seat says it was recorded."""
     path = tmp_path / "tmux.sqlite"
-    console = playing(tmp_path, path, (120, 36))
-    seat = None
-    try:
-        console.wait_for(r"PAUSED")
-        seat = Tmux(f"cd {tmp_path} && {TABLETOP} seat {path} --cell bp-sector", (110, 32))
+    with beside_the_console(tmp_path, path, f"seat {path} --cell bp-sector",
+                            (110, 32)) as (console, seat):
         seat.wait_for(r"No decision is open for you")
         console.step_until("records the oldest decision")
         seat.wait_for(r"D-1 · \d+ minutes? left")
         seat.send("Down", "Enter")
         seat.wait_for(r"D-1 → \S+: recorded at T\+\d+m")
         console.wait_for(r"From bp-sector's seat: D-1")
-        seat.quit()
-        console.quit()
-    finally:
-        console.close()
-        if seat is not None:
-            seat.close()
     decided = [c.command for c in journal_commands(path) if c.command.kind == "decide"]
     assert [(d.decision, d.by) for d in decided] == [("D-1", "player")]

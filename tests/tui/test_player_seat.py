@@ -28,6 +28,22 @@ async def showing(pilot, app, text: str, within: float = 10.0) -> str:
     return shown
 
 
+async def until_taken(pilot, seats: Inbox, what: str = "the console") -> None:
+    """Wait while the console has not answered every choice in the inbox."""
+    deadline = time.monotonic() + 10
+    while seats.waiting():
+        assert time.monotonic() < deadline, f"{what} never took the seats' choices"
+        await pilot.pause(0.05)
+
+
+async def left_at_d1(path) -> None:
+    """The console run until D-1 (bp-sector's) opens, then quit: the journal stops there."""
+    app = make_console(REFERENCE, str(path), 7)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await step_until(pilot, lambda: "D-1" in app.session.state.open_decisions)
+        await pilot.press("q")
+
+
 def inbox_of(path: str) -> list:
     inbox = Inbox(path)
     try:
@@ -79,10 +95,7 @@ async def test_the_console_journals_a_seat_s_choice_and_refuses_another_cell_s(t
         seats = Inbox(str(path))
         wrong = seats.send("task-force", "D-1", None, "monitor")
         right = seats.send("bp-sector", "D-1", None, "ask-partner")
-        deadline = time.monotonic() + 10
-        while seats.waiting():
-            assert time.monotonic() < deadline, "the console never took the seats' choices"
-            await pilot.pause(0.05)
+        await until_taken(pilot, seats)
         answers = {c.n: c for c in [*seats.choices("task-force"), *seats.choices("bp-sector")]}
         seats.close()
         clock = app.session.clock
@@ -94,11 +107,7 @@ async def test_the_console_journals_a_seat_s_choice_and_refuses_another_cell_s(t
 
 
 async def test_a_console_without_seats_leaves_no_inbox_beside_the_journal(tmp_path):
-    path = tmp_path / "alone.sqlite"
-    app = make_console(REFERENCE, str(path), 7)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await step_until(pilot, lambda: "D-1" in app.session.state.open_decisions)
-        await pilot.press("q")
+    await left_at_d1(tmp_path / "alone.sqlite")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.sqlite"]
 
 
@@ -113,18 +122,12 @@ def test_a_seat_for_an_agency_the_scenario_lacks_is_refused(tmp_path):
 
 async def test_a_choice_sent_while_the_console_is_closed_is_taken_when_it_reopens(tmp_path):
     path = tmp_path / "reopen.sqlite"
-    app = make_console(REFERENCE, str(path), 7)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await step_until(pilot, lambda: "D-1" in app.session.state.open_decisions)
-        await pilot.press("q")
+    await left_at_d1(path)
     seats = Inbox(str(path))
     sent = seats.send("bp-sector", "D-1", None, "ask-partner")
     again = make_console(None, str(path))
     async with again.run_test(size=(160, 48)) as pilot:
-        deadline = time.monotonic() + 10
-        while seats.waiting():
-            assert time.monotonic() < deadline, "the reopened console never took the choice"
-            await pilot.pause(0.05)
+        await until_taken(pilot, seats, "the reopened console")
         await pilot.press("q")
     [answer] = seats.choices("bp-sector")
     seats.close()
