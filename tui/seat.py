@@ -1,9 +1,10 @@
 """A player cell's seat: one agency's own terminal in the room. It follows the exercise's
 journal read-only, as the players' screen does, and shows what this cell hears (the injects
-sent to it) and the decisions open to it, with their options. The cell picks an option
-itself: the choice goes to the seats' inbox (`sim.inbox`), on disk before the seat says it
-was sent, and the controller's console journals it as the cell's decision — or refuses it,
-say when the deadline passed first — and the seat shows which."""
+sent to it, and what other agencies tell or ask it) and the decisions open to it, with their
+options. The cell picks an option itself: the choice goes to the seats' inbox (`sim.inbox`),
+on disk before the seat says it was sent, and the controller's console journals it as the
+cell's decision — or refuses it, say when the deadline passed first — and the seat shows
+which."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sim import events as ev
 from sim.errors import TabletopError
 from sim.inbox import Choice, Inbox
 from sim.references import unknown
-from sim.timeline import tplus, wall
+from sim.timeline import describe, tplus, wall
 from tui.display import FollowingApp
 
 
@@ -47,7 +48,7 @@ class PlayerSeat(FollowingApp):
         self.decisions = {d.id: d for d in self.scenario.decisions}
         self.inbox = Inbox(journal_path)
         self.choices: list[Choice] = []
-        self.heard: list[ev.InjectDelivered] = []  # the injects sent to this cell
+        self.heard: list[ev.Event] = []  # the injects and messages that reached this cell
         self.listed: tuple | None = None  # the open decisions the option list shows
 
     def compose(self) -> ComposeResult:
@@ -62,7 +63,7 @@ class PlayerSeat(FollowingApp):
 
     def on_mount(self) -> None:
         self.query_one("#options").border_title = f"Decisions for {self.cell}: Enter chooses"
-        self.query_one("#heard").border_title = f"Injects to {self.cell}"
+        self.query_one("#heard").border_title = f"Injects and messages to {self.cell}"
         self.query_one("#sent").border_title = "Your choices"
         super().on_mount()
 
@@ -76,8 +77,7 @@ class PlayerSeat(FollowingApp):
 
     def shown(self, fresh: list[ev.Event]) -> None:
         self.choices = self.inbox.choices(self.cell)
-        self.heard += [e for e in fresh
-                       if isinstance(e, ev.InjectDelivered) and self.cell in e.to]
+        self.heard += [e for e in fresh if self._reaches_cell(e)]
         mine = tuple(d for d in sorted(self.state.open_decisions.values(),
                                        key=lambda d: (d.opened, d.decision))
                      if d.cell == self.cell)
@@ -124,11 +124,21 @@ class PlayerSeat(FollowingApp):
         return Text.assemble((f"{decision.decision}{about}", "bold"),
                              f" · {self.time_left(decision)}\n", " ".join(prompt.split()))
 
+    def _reaches_cell(self, event: ev.Event) -> bool:
+        """An inject sent to this cell, or a message to it from another agency (told,
+        data shared, asked to lead, to act or to deconflict)."""
+        if isinstance(event, ev.InjectDelivered):
+            return self.cell in event.to
+        return event.kind in MESSAGES and self.cell in (getattr(event, "to", None),
+                                                        getattr(event, "with_", None))
+
     def _heard(self) -> Group | Text:
         if not self.heard:
             return Text("Nothing yet.", style="dim")
-        return Group(*(Group(Text(f"{e.inject} · {wall(self.start, e.t)} {tplus(e.t)}",
-                                  style="dim"), Text(e.text), Text(""))
+        return Group(*(Group(Text(f"{_source(e)} · {wall(self.start, e.t)} {tplus(e.t)}",
+                                  style="dim"),
+                             Text(e.text if isinstance(e, ev.InjectDelivered) else describe(e)),
+                             Text(""))
                        for e in reversed(self.heard)))
 
     def _sent(self) -> Group | Text:
@@ -136,6 +146,14 @@ class PlayerSeat(FollowingApp):
             return Text("None yet.", style="dim")
         return Group(*(Text.assemble((f"{c.decision} → {c.option}: ", "bold"), _answer(c))
                        for c in reversed(self.choices)))
+
+
+MESSAGES = ("notified", "data_shared", "handoff_requested", "action_requested",
+            "coordination_requested")  # what another agency sends a cell
+
+
+def _source(event: ev.Event) -> str:
+    return event.inject if isinstance(event, ev.InjectDelivered) else "message"
 
 
 def _answer(choice: Choice) -> Text:

@@ -134,3 +134,19 @@ async def test_a_choice_sent_while_the_console_is_closed_is_taken_when_it_reopen
     assert (answer.n, answer.refused) == (sent, None)
     assert [c.command for c in journal_commands(path)][-1] == cmd.Decide(decision="D-1",
                                                                          option="ask-partner")
+
+
+async def test_a_seat_hears_what_other_agencies_tell_its_cell(tmp_path):
+    """bp-sector keeps watching and tells the partner (D-1 'monitor'): once the liaison
+    carries it, the partner's seat shows the message, and none of bp-sector's injects."""
+    path = str(tmp_path / "told.sqlite")
+    exercise = start(read_text(REFERENCE), REFERENCE, 7, path)
+    exercise.advance_to(8.0)
+    exercise.submit(cmd.Decide(decision="D-1", option="monitor"))
+    exercise.advance_to(60.0)
+    exercise.flush()
+    seat = PlayerSeat(path, "partner-guard")
+    async with seat.run_test(size=(200, 50)) as pilot:
+        shown = await showing(pilot, seat, "bp-sector informs partner-guard about watcher")
+        assert "M-02" not in shown
+    exercise.journal.close()
