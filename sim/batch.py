@@ -44,20 +44,30 @@ class BatchError(TabletopError):
 class Arm:
     """What one column of a batch runs: a variant of the file (None: the scenario as written)
     with a sweep's values put in; `label` names its rows — `desk`, `channels.bilateral
-    liaison.latency=5m`, `desk; agencies.bp-sector.capacity=2`."""
+    liaison.latency=5m`, `desk; agencies.bp-sector.capacity=2`. The values `--set` puts in
+    every arm (`fixed`) go in first and are not part of the label: the rows' `set` column
+    names them."""
 
     label: str
     variant: str | None = None
     settings: tuple[Setting, ...] = ()
+    fixed: tuple[Setting, ...] = ()
+
+    @property
+    def values(self) -> tuple[Setting, ...]:
+        """Every value put into the variant, those of `--set` first."""
+        return (*self.fixed, *self.settings)
 
 
-def arms(variants: Sequence[str], sweeps: Sequence[Sweep] = ()) -> list[Arm]:
-    """Each variant (`base` or a variant id) with each combination of the sweeps' values."""
+def arms(variants: Sequence[str], sweeps: Sequence[Sweep] = (),
+         fixed: Sequence[Setting] = ()) -> list[Arm]:
+    """Each variant (`base` or a variant id) with each combination of the sweeps' values,
+    and the `fixed` values in all of them."""
     out = []
     for variant in variants:
         chosen = None if variant == BASE else variant
         for settings in combinations(sweeps):
-            out.append(Arm(run_label(chosen, settings) or BASE, chosen, settings))
+            out.append(Arm(run_label(chosen, settings) or BASE, chosen, settings, tuple(fixed)))
     return out
 
 
@@ -65,7 +75,7 @@ def run_seeds(scenario_text: str, name: str, arm: Arm, seeds: Sequence[int],
               choices: dict[str, str] | None = None) -> list[Row]:
     """A worker's task: several seeds of one arm, as rows in seed order."""
     scenario = _parsed(scenario_text, name, arm)
-    identity = run_identity(scenario_text, choices)
+    identity = run_identity(scenario_text, choices, arm.fixed)
     rows = []
     for seed in seeds:
         events = play_out(Exercise(scenario, seed), policy_for(scenario, seed, choices))
@@ -74,11 +84,14 @@ def run_seeds(scenario_text: str, name: str, arm: Arm, seeds: Sequence[int],
     return rows
 
 
-def run_identity(scenario_text: str, choices: dict[str, str] | None) -> Row:
+def run_identity(scenario_text: str, choices: dict[str, str] | None,
+                 fixed: Sequence[Setting] = ()) -> Row:
     """What a run's measures depend on besides its variant and seed: the scenario's text,
-    the tabletop that ran it and the fixed choices (as `D-1=watch D-2=act`)."""
+    the tabletop that ran it, the fixed choices (as `D-1=watch D-2=act`) and the values
+    `--set` put in every run (as `agencies.bp-sector.capacity=2; …`)."""
     return {"scenario_hash": scenario_hash(scenario_text), "tabletop_version": __version__,
-            "decide": " ".join(f"{d}={o}" for d, o in sorted((choices or {}).items()))}
+            "decide": " ".join(f"{d}={o}" for d, o in sorted((choices or {}).items())),
+            "set": run_label(None, fixed)}
 
 
 _PARSED: dict[tuple[str, str, str | None, str], Scenario] = {}
@@ -90,11 +103,11 @@ def _parsed(scenario_text: str, name: str, arm: Arm) -> Scenario:
     (a `Scenario` is frozen), which matters when a run takes less time than parsing. Kept
     by the values themselves, as JSON, not by the label, which shows 5 and '5' alike."""
     key = (scenario_text, name, arm.variant, json.dumps([[s.path, s.value]
-                                                          for s in arm.settings]))
+                                                          for s in arm.values]))
     if key not in _PARSED:
         if len(_PARSED) >= PARSED_KEPT:
             del _PARSED[next(iter(_PARSED))]
-        _PARSED[key] = load_scenario_text(scenario_text, name, arm.variant, arm.settings)
+        _PARSED[key] = load_scenario_text(scenario_text, name, arm.variant, arm.values)
     return _PARSED[key]
 
 
@@ -139,11 +152,16 @@ class BatchInterrupted(KeyboardInterrupt):
 
 
 def planned(scenario_text: str, name: str, variants: Sequence[str] = (),
-            sweeps: Sequence[Sweep] = ()) -> list[Arm]:
+            sweeps: Sequence[Sweep] = (), fixed: Sequence[Setting] = ()) -> list[Arm]:
     """The arms of a batch, each checked: a sweep's value that does not fit the scenario (or
-    a variant of it) is reported at its column in the --sweep option, before any work."""
+    a variant of it) is reported at its column in the --sweep option, before any work. A
+    path both swept and set is refused: which of its values would run?"""
+    for sweep in sweeps:
+        if any(setting.path == sweep.path for setting in fixed):
+            raise BatchError(f"'{sweep.path}' is both swept and set — sweep it, or set it, "
+                             "not both")
     scenario = _parsed(scenario_text, name, Arm(BASE))
-    planned = arms(variants_to_run(scenario, variants, bool(sweeps)), sweeps)
+    planned = arms(variants_to_run(scenario, variants, bool(sweeps)), sweeps, fixed)
     try:
         for arm in planned:
             _parsed(scenario_text, name, arm)
@@ -155,18 +173,18 @@ def planned(scenario_text: str, name: str, variants: Sequence[str] = (),
 def batch(scenario_text: str, name: str, variants: Sequence[str] = (), runs: int = 1,
           executor: Executor | None = None, choices: dict[str, str] | None = None,
           progress: Callable[[int], None] | None = None, done: Sequence[Row] = (),
-          sweeps: Sequence[Sweep] = ()) -> list[Row]:
+          sweeps: Sequence[Sweep] = (), fixed: Sequence[Setting] = ()) -> list[Row]:
     """Run seeds 1..`runs` of every arm (each variant, with each combination of the sweeps'
-    values) on `executor` (in this process if None) and return the rows in arm order, then
-    seed order. `progress` is told how many runs have just finished, as each task ends.
-    `done` holds the rows of runs made before (read back from an interrupted batch's file):
-    they are not run again, and are returned among the others. The scenario (every variant
-    and value) and the choices are checked here first, so a mistake is reported once, at
-    its line, before any work."""
+    values and the `fixed` ones of `--set`) on `executor` (in this process if None) and
+    return the rows in arm order, then seed order. `progress` is told how many runs have
+    just finished, as each task ends. `done` holds the rows of runs made before (read back
+    from an interrupted batch's file): they are not run again, and are returned among the
+    others. The scenario (every variant and value) and the choices are checked here first,
+    so a mistake is reported once, at its line, before any work."""
     if runs < 1:
         raise BatchError(f"{runs} runs: a batch needs at least one run")
-    plan = planned(scenario_text, name, variants, sweeps)
-    check_choices(_parsed(scenario_text, name, Arm(BASE)), choices or {})
+    plan = planned(scenario_text, name, variants, sweeps, fixed)
+    check_choices(_parsed(scenario_text, name, Arm(BASE, fixed=tuple(fixed))), choices or {})
     executor = executor or InProcess()
     size = chunk_size(runs)
     made = {(row["variant"], row["seed"]) for row in done}

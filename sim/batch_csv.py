@@ -1,10 +1,11 @@
 """A batch's results file: one CSV row per run, written at the end of the batch or when it is
 interrupted, and read back to finish it (`tabletop batch … -o FILE --resume`).
 
-A row names its run — variant, seed, the scenario's hash, the tabletop version and the
-fixed choices (`decide`) — so a file is resumed only by the batch that wrote it, or by a
-larger one of the same scenario (more seeds, more variants): a run of another scenario
-text, another version or other choices would not be comparable, and is refused. Values come
+A row names its run — variant, seed, the scenario's hash, the tabletop version, the fixed
+choices (`decide`) and the values put in every run (`set`) — so a file is resumed only by
+the batch that wrote it, or by a larger one of the same scenario (more seeds, more
+variants): a run of another scenario text, another version, other choices or other values
+would not be comparable, and is refused. Values come
 back as written: whole numbers as int, others as float (`repr` round-trips), an empty cell
 as None, so a resumed batch's summary and file are those of an uninterrupted one.
 """
@@ -93,4 +94,5 @@ _RESUME_ONLY = {
     "tabletop_version": "it was written by another version of tabletop; start a new results "
                         "file",
     "decide": "resume with the same --decide choices, or start a new results file",
+    "set": "resume with the same --set values, or start a new results file",
 }

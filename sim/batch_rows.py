@@ -26,7 +26,7 @@ from sim.scenario import Scenario
 
 Row = dict[str, int | float | str | None]
 # A row's first columns name its run (`sim.batch.run_seeds`); the measures follow them.
-IDENTITY = ("variant", "seed", "scenario_hash", "tabletop_version", "decide")
+IDENTITY = ("variant", "seed", "scenario_hash", "tabletop_version", "decide", "set")
 MET = "met_"  # an objective's column: 1 when the run met it, else 0 (a share over runs)
 
 

@@ -156,14 +156,23 @@ def render(rows: Sequence[Row]) -> str:
     short = headings(variants)
     legend = "".join(f"{short[v]} {v}{' (the reference)' if n == 0 else ''}\n"
                      for n, v in enumerate(variants) if short[v] != v)
-    text = legend + _table(f"Summary ({counted}): mean [95% interval]", summarize(rows),
-                           short.__getitem__)
+    text = _every_run(rows) + legend + _table(
+        f"Summary ({counted}): mean [95% interval]", summarize(rows), short.__getitem__)
     if len(variants) > 1:
         text += "\n\n" + _table(
             f"Difference from {short[variants[0]]}, paired by seed: mean [95% interval]; "
             "* the interval excludes 0", paired_differences(rows),
             lambda v: f"{short[v]} − {short[variants[0]]}", star=True)
     return text
+
+
+def _every_run(rows: Sequence[Row]) -> str:
+    """The terms every run shared, beside its variant: the fixed choices and `--set` values
+    (the same in every row of a batch: resume refuses rows made on other terms)."""
+    first = rows[0] if rows else {}
+    return "".join(f"{said} in every run: {first[column]}\n"
+                   for column, said in (("decide", "Chosen"), ("set", "Set"))
+                   if first.get(column))
 
 
 HEADING_WIDTH = 20  # a longer variant name (a sweep's, mostly) is shown as [1], [2], …

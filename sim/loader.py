@@ -65,7 +65,8 @@ def validate(source: Source, variant: str | None = None,
         return scenario
     result, found = _checked(*variants.override(source, settings))
     if result is None:
-        raise ScenarioError(_in_words(f"with {'; '.join(map(str, settings))}", found))
+        within = f"in variant '{variant}' " if variant else ""
+        raise ScenarioError(_in_words(f"{within}with {'; '.join(map(str, settings))}", found))
     return result
 
 

@@ -80,8 +80,8 @@ def test_csv_and_chart_are_written_and_readable(tmp_path):
         rows = list(csv.DictReader(lines))
     assert [(r["variant"], r["seed"]) for r in rows] == [
         (v, str(s)) for v in ("base", "desk") for s in range(1, 7)]
-    assert list(rows[0])[:7] == ["variant", "seed", "scenario_hash", "tabletop_version",
-                                 "decide", "met_O-1", "met_O-2"]
+    assert list(rows[0])[:8] == ["variant", "seed", "scenario_hash", "tabletop_version",
+                                 "decide", "set", "met_O-1", "met_O-2"]
     assert all(float(r["lead_gap_min"]) > 0 for r in rows)
     pixels = imread(chart)
     assert pixels.shape[0] > 300 and pixels.shape[1] > 300 and pixels.std() > 0

@@ -104,6 +104,7 @@ def edited(path: str, old: str, new: str) -> str:
     (lambda tmp: None, (), "--resume needs -o FILE"),
     (lambda tmp: str(tmp / "none.csv"), (), "nothing to resume:"),
     (six_runs, ("--decide", "D-1=watch"), "resume with the same --decide choices"),
+    (six_runs, ("--set", "agencies.bp.capacity=1"), "resume with the same --set values"),
     (six_runs, ("--runs", "4"), "seed 5 is not a run of this batch"),
     (six_runs, ("--variant", "base"), "variant delegated seed 1 is not a run of this batch"),
     (lambda tmp: edited(six_runs(tmp), ",0.2.0,", ",0.1.0,"),
@@ -145,6 +146,7 @@ ROWS = st.lists(st.fixed_dictionaries({
     "variant": st.sampled_from(["base", "desk"]), "seed": st.integers(1, 10**6),
     "scenario_hash": st.text("0123456789abcdef", min_size=64, max_size=64),
     "tabletop_version": st.just("0.2.0"), "decide": st.sampled_from(["", "D-1=watch"]),
+    "set": st.sampled_from(["", "agencies.bp.capacity=1; channels.liaison.latency=5m"]),
     "met_O-1": st.sampled_from([0, 1]), "lead_gap_min": MEASURE, "handoff_median_min": MEASURE,
 }), min_size=1, max_size=20)
 

@@ -56,7 +56,7 @@ def test_row_of_a_run_worked_out_by_hand():
     row = run_one(HAND_WORKED, "story.yaml", None, 1)
     assert row == {
         "variant": "base", "seed": 1, "scenario_hash": scenario_hash(HAND_WORKED),
-        "tabletop_version": __version__, "decide": "",
+        "tabletop_version": __version__, "decide": "", "set": "",
         "met_O-1": 1, "met_O-2": 0,
         "incidents": 1, "undetected": 0, "never_led": 0, "first_lead_min": 2.0,
         "lead_gaps": 1, "lead_gap_min": 15.0,

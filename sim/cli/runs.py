@@ -25,12 +25,13 @@ from sim.cli.app import (
     scenario_with,
 )
 from sim.engine import Exercise
-from sim.errors import Interrupted
+from sim.errors import Interrupted, ScenarioError
 from sim.headless import play_out, policy_for
 from sim.journal import Journal, canonical_lines, ran_as
 from sim.loader import load_scenario_text
 from sim.outputs import check_writable
 from sim.session import resume
+from sim.sweeps import SET, with_excerpts
 from sim.timeline import line, start_of, tplus
 from sim.yamlsource import read_text
 
@@ -174,6 +175,11 @@ def batch_runs(
              "(repeatable: every combination runs). Example: --sweep \"channels.bilateral "
              "liaison.latency=[40m, 10m, 5m]\". The first value is the reference. Without "
              "--variant, only the scenario as written is swept.")] = [],  # noqa: B006
+    sets: Annotated[list[str], typer.Option(
+        "--set", metavar="PATH=VALUE",
+        help="Put VALUE at an id path in every run of every variant, as a variant's 'set' "
+             "does (repeatable); the rows' 'set' column names it. Example: --set "
+             "\"agencies.bp-sector.capacity=2\".")] = [],  # noqa: B006
 ) -> None:
     """Run a scenario and its policy variants over many seeds; print each variant's means
     with 95% intervals and its difference from the first variant, paired by seed.
@@ -206,20 +212,23 @@ def batch_runs(
         check_writable(plot, "distributions.png")
         check_format(plot)
     text = read_text(scenario_file)
-    scenario = load_scenario_text(text, scenario_file)
+    scenario, fixed = scenario_with(text, scenario_file, None, sets)
     choices = parse_choices(scenario, decide)
     sweeps = parse_sweeps(sweep)
-    names = [arm.label for arm in planned(text, scenario_file, variant, sweeps)]
+    try:
+        names = [arm.label for arm in planned(text, scenario_file, variant, sweeps, fixed)]
+    except ScenarioError as error:  # a --set value that does not fit a variant
+        raise with_excerpts(error, SET, sets) from None
     done = read_csv(output) if resume else []
     if resume:
-        check_resumable(done, output, run_identity(text, choices), names, runs)
+        check_resumable(done, output, run_identity(text, choices, fixed), names, runs)
     total = runs * len(names) - len(done)
     label = f"{total} runs" + (f" ({len(done)} made before)" if done else "")
     try:
         with executor_for(jobs, dask) as executor, typer.progressbar(
                 length=total, label=label, file=sys.stderr) as bar:
             rows = batch(text, scenario_file, variant, runs, executor, choices, bar.update, done,
-                         sweeps)
+                         sweeps, fixed)
     except BatchInterrupted as stopped:
         if not output:
             kept = "nothing is kept without -o FILE"

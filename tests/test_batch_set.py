@@ -1,0 +1,101 @@
+"""`tabletop batch --set PATH=VALUE`: one value put into every run of every variant (and of
+every sweep), named in the rows' `set` column rather than in each variant's name, and kept
+as a term of the batch: a results file made with other values is not resumed."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from cli_support import refusal, tabletop
+from conftest import ROOT
+
+from sim.batch import BatchError, batch
+from sim.batch_summary import render
+from sim.sweeps import parse_sets, parse_sweeps
+
+STORY = ROOT / "tests" / "scenarios" / "batch-story.yaml"
+LIAISON = "channels.liaison.latency"
+
+
+def story_text() -> str:
+    return STORY.read_text(encoding="utf-8")
+
+
+def measures(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in ("variant", "set")}
+
+
+def test_a_set_value_runs_as_the_variant_that_sets_it_and_is_named_in_its_own_column():
+    """`desk` sets the liaison's latency to 3m in the file; `--set` 3m gives its measures,
+    under the variant's own name (`base`), with the value in the `set` column."""
+    desk = batch(story_text(), "story.yaml", ["desk"], runs=5)
+    set_ = batch(story_text(), "story.yaml", ["base"], runs=5,
+                 fixed=parse_sets([f"{LIAISON}=3m"]))
+    assert [measures(r) for r in set_] == [measures(r) for r in desk]
+    assert {r["variant"] for r in set_} == {"base"}
+    assert {r["set"] for r in set_} == {f"{LIAISON}=3m"}
+    assert {r["set"] for r in desk} == {""}
+
+
+def test_a_set_value_goes_into_every_variant_and_every_swept_arm():
+    """Each arm runs as if the value were swept with it, one value long; the arms are still
+    named by their variant and sweep alone."""
+    liaison = f"{LIAISON}=40m, 3m"
+    rows = batch(story_text(), "story.yaml", ["base", "delegated"], runs=3,
+                 fixed=parse_sets(["agencies.bp.capacity=1"]), sweeps=parse_sweeps([liaison]))
+    assert list(dict.fromkeys(r["variant"] for r in rows)) == [
+        f"{LIAISON}=40m", f"{LIAISON}=3m", f"delegated; {LIAISON}=40m",
+        f"delegated; {LIAISON}=3m"]
+    assert {r["set"] for r in rows} == {"agencies.bp.capacity=1"}
+    swept = batch(story_text(), "story.yaml", ["base", "delegated"], runs=3,
+                  sweeps=parse_sweeps([liaison, "agencies.bp.capacity=[1]"]))
+    assert [measures(r) for r in rows] == [measures(r) for r in swept]
+
+
+def test_a_path_both_swept_and_set_is_refused():
+    with pytest.raises(BatchError, match=f"'{LIAISON}' is both swept and set"):
+        batch(story_text(), "story.yaml", runs=1, fixed=parse_sets([f"{LIAISON}=5m"]),
+              sweeps=parse_sweeps([f"{LIAISON}=40m, 3m"]))
+
+
+def test_the_summary_says_what_every_run_shared():
+    rows = batch(story_text(), "story.yaml", ["base", "desk"], runs=2,
+                 choices={"D-1": "watch"}, fixed=parse_sets(["agencies.bp.capacity=1"]))
+    assert render(rows).startswith("Chosen in every run: D-1=watch\n"
+                                   "Set in every run: agencies.bp.capacity=1\nSummary")
+    assert render(batch(story_text(), "story.yaml", runs=1)).startswith("Summary")
+
+
+@pytest.mark.parametrize(("option", "at", "said"), [
+    (f"{LIAISON}=4x", "4x", f"with {LIAISON}=4x: '4x' is not a duration"),
+    # fits the scenario as written, not the variant that removes the approval
+    ("authorities.mitigate.approval.latency=5m", "authorities",
+     "in variant 'delegated' with authorities.mitigate.approval.latency=5m: 'latency' is "
+     "inside a single value"),
+])
+def test_a_set_value_that_does_not_fit_is_refused_at_its_column(tmp_path, option, at, said):
+    results = tmp_path / "results.csv"
+    message = refusal(tabletop("batch", STORY, "--runs", "2", "--jobs", "1", "-o", results,
+                               "--set", option))
+    assert message.startswith(f"--set:1:{option.index(at) + 1}: "), message
+    assert said in message
+    assert f"> 1 | {option}" in message
+    assert not results.exists()
+
+
+def test_a_results_file_is_resumed_only_with_the_same_set_values(tmp_path):
+    results = tmp_path / "results.csv"
+    args = ("batch", STORY, "--jobs", "1", "-o", results)
+    made = tabletop(*args, "--runs", "2", "--set", f"{LIAISON}=5m")
+    assert made.returncode == 0, made.stderr
+    with results.open(newline="", encoding="utf-8") as lines:
+        assert {r["set"] for r in csv.DictReader(lines)} == {f"{LIAISON}=5m"}
+    kept = results.read_bytes()
+    message = refusal(tabletop(*args, "--runs", "3", "--resume", "--set", f"{LIAISON}=6m"))
+    assert f"this run has set '{LIAISON}=5m', this batch '{LIAISON}=6m'" in message
+    assert "resume with the same --set values" in message
+    assert results.read_bytes() == kept
+    resumed = tabletop(*args, "--runs", "3", "--resume", "--set", f"{LIAISON}=5m")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "3 runs (6 made before)" in resumed.stderr
