@@ -109,7 +109,9 @@ def _under(marks: Marks, origin: Path) -> Marks:
 
 
 def _resolve(data: dict[str, Any], dotted: str) -> Path:
-    """`agencies.bp-sector.respond` → `('agencies', 3, 'respond')`; ids may contain dots."""
+    """`agencies.bp-sector.respond` → `('agencies', 3, 'respond')`; ids may contain dots. A
+    mapping the data lacks is made by `_put` (`policy.D-1` in a file without `policy`); what
+    follows it is one key, the id of a decision say, dots and all."""
     parts = dotted.split(".")
     path: Path = ()
     node: Any = data
@@ -130,7 +132,7 @@ def _resolve(data: dict[str, Any], dotted: str) -> Path:
             if not parts:
                 return (*path, key)
             if key not in node:
-                raise LookupError(unknown("key", key, node))
+                return (*path, key, ".".join(parts))
             path, node = (*path, key), node[key]
         else:
             raise LookupError(f"'{parts[0]}' is inside a single value — shorten the path")
@@ -148,7 +150,7 @@ def _find(items: list[Any], name: str) -> int | None:
 def _put(data: dict[str, Any], path: Path, value: Any) -> None:
     node: Any = data
     for segment in path[:-1]:
-        node = node[segment]
+        node = node.setdefault(segment, {}) if isinstance(node, dict) else node[segment]
     node[path[-1]] = value
 
 

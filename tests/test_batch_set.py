@@ -1,6 +1,7 @@
 """`tabletop batch --set PATH=VALUE`: one value put into every run of every variant (and of
 every sweep), named in the rows' `set` column rather than in each variant's name, and kept
-as a term of the batch: a results file made with other values is not resumed."""
+as a term of the batch: a results file made with other values is not resumed. A value (set,
+swept, or in a variant) may go into a section the file lacks, such as `policy`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from conftest import ROOT
 
 from sim.batch import BatchError, batch
 from sim.batch_summary import render
+from sim.errors import ScenarioError
+from sim.loader import load_scenario_text
 from sim.sweeps import parse_sets, parse_sweeps
 
 STORY = ROOT / "tests" / "scenarios" / "batch-story.yaml"
@@ -99,3 +102,43 @@ def test_a_results_file_is_resumed_only_with_the_same_set_values(tmp_path):
     resumed = tabletop(*args, "--runs", "3", "--resume", "--set", f"{LIAISON}=5m")
     assert resumed.returncode == 0, resumed.stderr
     assert "3 runs (6 made before)" in resumed.stderr
+
+
+def story_without_policy() -> str:
+    text = story_text()
+    policy = "policy:\n  D-1: {watch: 2, disrupt: 1}\n"
+    assert policy in text
+    return text.replace(policy, "")
+
+
+def test_a_section_the_file_lacks_is_made_by_the_value_put_into_it():
+    """`policy.D-1` in a file without `policy`: the analyst's "what if the station always
+    disrupted?" needs no variant written first."""
+    plain = load_scenario_text(story_without_policy(), "story.yaml")
+    assert plain.policy == {}
+    given = load_scenario_text(story_without_policy(), "story.yaml",
+                               settings=parse_sets(["policy.D-1=disrupt"]))
+    assert given.policy == {"D-1": "disrupt"}
+    rows = batch(story_without_policy(), "story.yaml", runs=10,
+                 sweeps=parse_sweeps(["policy.D-1=watch, disrupt"]))
+    watch, disrupt = rows[:10], rows[10:]
+    assert [r["variant"] for r in (watch[0], disrupt[0])] == ["policy.D-1=watch",
+                                                              "policy.D-1=disrupt"]
+    def broken(runs: list[dict]) -> int:
+        return sum(v for r in runs for k, v in r.items() if k.startswith("violations_"))
+
+    assert broken(watch) == 0
+    assert broken(disrupt) > 0
+
+
+@pytest.mark.parametrize(("option", "column", "said"), [
+    ("polcy.D-1=disrupt", 1, "unknown key 'polcy' — did you mean 'policy'?"),
+    ("policy.D-9=disrupt", 12, "unknown decision 'D-9' — did you mean 'D-2'?"),
+    ("policy.D-1=nope", 12, "unknown option 'nope'"),
+])
+def test_a_section_made_by_a_value_is_checked_like_one_written(option, column, said):
+    with pytest.raises(ScenarioError) as refused:
+        load_scenario_text(story_without_policy(), "story.yaml", settings=parse_sets([option]))
+    [problem] = refused.value.diagnostics
+    assert (problem.file, problem.line, problem.column) == ("--set", 1, column)
+    assert said in problem.message
