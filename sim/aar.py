@@ -129,19 +129,22 @@ HELD_INJECTS = "Held by the controller, so that they did not fire by themselves:
 
 @dataclass(frozen=True)
 class HeldInject:
-    """An MSEL inject the controller held, when it was released, and when it was delivered
-    (None: never)."""
+    """An MSEL inject the controller held, why, when it was released, and when it was
+    delivered (None: never)."""
 
     inject: str
+    why: str
     held: Moment
     released: Moment | None
     delivered: Moment | None
 
     @property
     def sentence(self) -> str:
-        """`M-02 held at 21:07 T+7m; fired by hand at 21:40 T+40m`, `…; released at 21:20
-        T+20m; delivered at 21:25 T+25m`, or `…; never delivered`."""
-        said = [f"{self.inject} held at {_clock(self.held)}"]
+        """`M-02 held at 21:07 T+7m (the players are already on it); fired by hand at 21:40
+        T+40m`, `…; released at 21:20 T+20m; delivered at 21:25 T+25m`, or `…; never
+        delivered`."""
+        why = f" ({self.why})" if self.why else ""
+        said = [f"{self.inject} held at {_clock(self.held)}{why}"]
         released, delivered = self.released, self.delivered
         if released is not None and (delivered is None or delivered.seq > released.seq):
             said.append(f"released at {_clock(released)}")
@@ -284,7 +287,7 @@ def _held(events: Sequence[ev.Event], moment) -> list[HeldInject]:
         return next((moment(e) for e in events if isinstance(e, kind) and e.inject == inject
                      and e.seq > after), None)
 
-    return [HeldInject(e.inject, moment(e), first(ev.InjectReleased, e.inject, e.seq),
+    return [HeldInject(e.inject, e.why, moment(e), first(ev.InjectReleased, e.inject, e.seq),
                        first(ev.InjectDelivered, e.inject))
             for e in events if isinstance(e, ev.InjectHeld)]
 

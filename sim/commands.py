@@ -48,11 +48,12 @@ class FireInject(_Command):
 
 class HoldInject(_Command):
     """Keep an MSEL inject from firing by itself (the players are already on it, or the
-    room needs time): it stays on the MSEL for the controller to fire by hand, if ever. (Why
-    is a note's to say.)"""
+    room needs time): it stays on the MSEL for the controller to fire by hand, if ever. The
+    reason, if given, goes to the AAR/IP beside the hold: an MSEL deviation explained."""
 
     kind: Literal["hold_inject"] = "hold_inject"
     inject: Id
+    why: str = ""
 
 
 class ReleaseInject(_Command):

@@ -318,7 +318,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         elif isinstance(c, cmd.FireInject):
             self.deliver_from_msel(c.inject)
         elif isinstance(c, cmd.HoldInject):
-            self.emit(ev.InjectHeld(inject=c.inject))
+            self.emit(ev.InjectHeld(inject=c.inject, why=c.why))
         elif isinstance(c, cmd.ReleaseInject):
             self.emit(ev.InjectReleased(inject=c.inject))
             if c.inject in self._came_due_held:

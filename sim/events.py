@@ -243,6 +243,7 @@ class InjectDelivered(Event):
 @ev
 class InjectHeld(Event):
     inject: Id
+    why: str = ""
 
 
 @_event("inject_released")

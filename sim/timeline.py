@@ -35,7 +35,7 @@ _SENTENCES = {
     "data_shared": "{to} receives {data} on {incident} from {from}",
     "message_undeliverable": "{from} cannot reach {to} about {incident}: no channel ({message})",
     "inject_delivered": "Inject {inject} to {to}: {text}",
-    "inject_held": "Inject {inject} held by the controller: it will not fire by itself",
+    "inject_held": "Inject {inject} held by the controller: it will not fire by itself{why}",
     "inject_released": "Inject {inject} released by the controller: it fires by itself again",
     "decision_opened": "Decision {decision} opens for {cell}",
     "decision_made": "Decision {decision}: {cell} takes '{option}'{how}",
@@ -61,6 +61,8 @@ def describe(event: ev.Event) -> str:
         fields["about"] = f" on {event.objective}" if event.objective else ""
     if event.kind == "exercise_paused":
         fields["text"] = f"— {event.text}" if event.text else ""
+    if event.kind == "inject_held":
+        fields["why"] = f" — {event.why}" if event.why else ""
     return _SENTENCES[event.kind].format(**fields).rstrip()
 
 

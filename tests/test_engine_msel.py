@@ -6,6 +6,7 @@ from conftest import having, run, world
 from sim import commands as cmd
 from sim.engine import Exercise, Refused
 from sim.loader import load_scenario_text
+from sim.timeline import describe
 
 MSEL = """
 injects:
@@ -52,16 +53,21 @@ def test_inject_fired_early_is_not_delivered_again():
 
 
 def test_held_inject_does_not_fire_by_itself_but_can_still_be_fired_by_hand():
-    """The controller holds M-1 (timed) and M-2 (triggered): neither fires on its own, nor
-    does M-2's traffic start; M-1 fired by hand at 50 minutes is delivered then."""
+    """The controller holds M-1 (timed, saying why) and M-2 (triggered): neither fires on
+    its own, nor does M-2's traffic start; M-1 fired by hand at 50 minutes is delivered
+    then. The timeline gives the reason where there is one."""
     events = run(world(MSEL), moves=[
-        (3.0, cmd.HoldInject(inject="M-1")),
+        (3.0, cmd.HoldInject(inject="M-1", why="the players saw the light already")),
         (4.0, cmd.HoldInject(inject="M-2")),
         (50.0, cmd.FireInject(inject="M-1"))])
     assert [(e.inject, e.t) for e in having(events, "inject_held")] == [
         ("M-1", 3.0), ("M-2", 4.0)]
     assert [(e.inject, e.t) for e in having(events, "inject_delivered")] == [("M-1", 50.0)]
     assert not having(events, "traffic_started")
+    assert [describe(e) for e in having(events, "inject_held")] == [
+        "Inject M-1 held by the controller: it will not fire by itself — the players saw the "
+        "light already",
+        "Inject M-2 held by the controller: it will not fire by itself"]
 
 
 def test_holding_what_cannot_be_held_is_refused_with_the_reason():

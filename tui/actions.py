@@ -196,8 +196,9 @@ def entries(app: TabletopApp) -> Iterator[Entry]:
                                 "has passed.")
                 elif not held(inject, state):
                     yield Entry(f"inject: hold {inject.id} ({due(inject, state)}, to {to})",
-                                partial(app.submit, cmd.HoldInject(inject=inject.id)),
-                                "Keep it from firing by itself; fire it by hand later, if ever.")
+                                partial(app.open_hold, inject.id),
+                                "Keep it from firing by itself, saying why; fire it by hand "
+                                "later, if ever.")
         for kind, label in moves(session.scenario).items():
             yield Entry(f"move: {label}", partial(app.open_move, kind),
                         f"Record a player move: {label}.")

@@ -39,6 +39,7 @@ from tui.screens.end import EndModal
 from tui.screens.exercise import ExerciseScreen
 from tui.screens.form import CommandModal
 from tui.screens.help import HelpScreen
+from tui.screens.hold import HoldModal
 from tui.screens.inject import InjectModal
 from tui.screens.move import MoveModal
 from tui.screens.note import NoteModal
@@ -252,6 +253,11 @@ class TabletopApp(ForkInReview, App):
     def action_inject(self) -> None:
         """List the MSEL injects still to come."""
         self.push_screen(InjectModal(self.session.scenario, self.session.state))
+
+    def open_hold(self, inject_id: str) -> None:
+        """Ask why before holding an MSEL inject."""
+        inject = next(i for i in self.session.scenario.injects if i.id == inject_id)
+        self.push_screen(HoldModal(inject, self.session.state))
 
     def action_adhoc_inject(self) -> None:
         """Open the ad-hoc inject form."""

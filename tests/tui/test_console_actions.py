@@ -12,6 +12,7 @@ from tui.app import make_console
 from tui.logfilter import ALL, GROUPS, LogFilter
 from tui.screens.decision import DecisionModal
 from tui.screens.help import HelpScreen
+from tui.screens.hold import HoldModal
 from tui.screens.pickers import FilterModal
 from tui.widgets.log import EventLog
 
@@ -58,6 +59,22 @@ async def test_the_palette_offers_to_release_a_held_inject_instead_of_holding_it
         await pilot.pause()
         assert "M-02" not in app.session.state.held
     assert [c.command.kind for c in journal_commands(path)] == ["hold_inject", "release_inject"]
+
+
+async def test_the_palette_holds_an_inject_through_the_form_that_asks_why(tmp_path):
+    path = tmp_path / "hold.sqlite"
+    app = make_console(REFERENCE, str(path), 7)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("ctrl+p", *"hold M-02")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HoldModal)
+        await pilot.press(*"room needs time", "enter")
+        await pilot.pause()
+        assert "M-02" in app.session.state.held
+    assert [c.command for c in journal_commands(path)] == [
+        cmd.HoldInject(inject="M-02", why="room needs time")]
 
 
 async def test_a_decision_taken_from_the_palette_is_journaled(tmp_path):

@@ -1,6 +1,6 @@
 """The controller manages the MSEL from the console: an inject held with `h` in the inject
-list does not fire at its time, the MSEL panel says `held`, and it can still be fired by
-hand or released with `h` again. Asserted in the journal on disk."""
+list (saying why, or not) does not fire at its time, the MSEL panel says `held`, and it can
+still be fired by hand or released with `h` again. Asserted in the journal on disk."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from console_support import REFERENCE, journal_commands, journal_events, screen_
 from textual.widgets import OptionList, Static
 
 from sim import commands as cmd
+from sim.aar import gather
 from tui.app import make_console
+from tui.screens.hold import HoldModal
 from tui.screens.inject import InjectModal
 
 
 async def test_an_inject_held_waits_for_the_controllers_hand(tmp_path):
-    """Hold M-02 (due at T+12m) before its time: the clock passes T+12m without it, the
-    panel lists it as held; then `i`, the highlighted M-02, Enter fires it."""
+    """Hold M-02 (due at T+12m) before its time, saying why: the clock passes T+12m without
+    it, the panel lists it as held; then `i`, the highlighted M-02, Enter fires it. The
+    AAR/IP says why it was held."""
     path = tmp_path / "held.sqlite"
     app = make_console(REFERENCE, str(path), 7)
     async with app.run_test(size=(140, 40)) as pilot:
@@ -24,7 +27,12 @@ async def test_an_inject_held_waits_for_the_controllers_hand(tmp_path):
         assert app.screen.query_one(OptionList).highlighted == 0  # M-02, the next one due
         await pilot.press("h")
         await pilot.pause()
-        assert not isinstance(app.screen, InjectModal)  # accepted: the list closed
+        assert isinstance(app.screen, HoldModal)  # why, before anything is journaled
+        assert "Hold inject M-02?" in screen_text(app)
+        assert journal_commands(path) == []
+        await pilot.press(*"players already on it", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, HoldModal | InjectModal)  # accepted: it closed
         assert "M-02" in app.session.state.held
         await step_until(pilot, lambda: app.session.clock > 12)
         assert "M-02" not in app.session.state.delivered
@@ -41,11 +49,15 @@ async def test_an_inject_held_waits_for_the_controllers_hand(tmp_path):
         await pilot.press("q")
 
     assert [c.command for c in journal_commands(path)] == [
-        cmd.HoldInject(inject="M-02"), cmd.FireInject(inject="M-02")]
+        cmd.HoldInject(inject="M-02", why="players already on it"), cmd.FireInject(inject="M-02")]
     events = journal_events(path)
     [held] = [e for e in events if e.kind == "inject_held"]
     [delivered] = [e for e in events if e.kind == "inject_delivered" and e.inject == "M-02"]
     assert held.t < 12 < delivered.t
+    assert held.why == "players already on it"
+    [hold] = gather(str(path)).held
+    assert hold.sentence.startswith("M-02 held at ") and "(players already on it); fired by " \
+        "hand at" in hold.sentence
 
 
 async def test_h_on_a_held_inject_releases_it_and_one_past_its_time_fires_at_once(tmp_path):
@@ -56,6 +68,8 @@ async def test_h_on_a_held_inject_releases_it_and_one_past_its_time_fires_at_onc
     async with app.run_test(size=(140, 40)) as pilot:
         await step_until(pilot, lambda: "M-01" in app.session.state.delivered)
         await pilot.press("i", "h")
+        await pilot.pause()
+        await pilot.press("enter")  # no reason given: the hold needs none
         await pilot.pause()
         await step_until(pilot, lambda: app.session.clock > 12)
         await pilot.press("i")

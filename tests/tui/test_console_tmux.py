@@ -170,6 +170,8 @@ def test_an_inject_held_and_released_in_a_real_terminal(tmp_path):
         tmux.send("i")
         tmux.wait_for(r"Fire an MSEL inject now")
         tmux.send("h")
+        tmux.wait_for(r"Why hold it\?")
+        tmux.send("room needs time", "Enter")
         tmux.wait_for(r"held M-01")
         tmux.send("i")
         tmux.wait_for(r"Fire an MSEL inject now")
@@ -182,6 +184,7 @@ def test_an_inject_held_and_released_in_a_real_terminal(tmp_path):
     assert [c.command.kind for c in journal_commands(path)] == ["hold_inject", "release_inject"]
     assert [(e.kind, e.inject) for e in journal_events(path) if e.kind.startswith("inject_")] == [
         ("inject_held", "M-01"), ("inject_released", "M-01")]
+    assert [e.why for e in journal_events(path) if e.kind == "inject_held"] == ["room needs time"]
 
 
 @contextmanager

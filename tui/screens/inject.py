@@ -1,6 +1,7 @@
 """The inject modal: the MSEL's injects not yet delivered (with their HSEEP columns);
-Enter fires the highlighted one now, `h` holds it (it will not fire by itself) or releases
-it if held. Its last line opens the ad-hoc inject form."""
+Enter fires the highlighted one now, `h` goes on to hold it (it will not fire by itself;
+`tui.screens.hold` asks why) or releases it if held. Its last line opens the ad-hoc inject
+form."""
 
 from __future__ import annotations
 
@@ -69,12 +70,13 @@ class InjectModal(CommandModal):
             self.send(cmd.FireInject(inject=message.option.id))
 
     def action_hold(self) -> None:
-        """Hold the highlighted inject (it stays on the MSEL, for the controller's hand), or
-        release it if it is held."""
+        """Go on to hold the highlighted inject (it stays on the MSEL, for the controller's
+        hand), saying why; or release it if it is held."""
         option = self.query_one(OptionList).highlighted_option
         if option is None or option.id == WRITE_ADHOC:
             self.complain("Highlight an MSEL inject to hold or release")
         elif option.id in self.state.held:
             self.send(cmd.ReleaseInject(inject=option.id))
         else:
-            self.send(cmd.HoldInject(inject=option.id))
+            self.dismiss(False)
+            self.app.call_later(self.app.open_hold, option.id)
