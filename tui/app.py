@@ -129,7 +129,7 @@ class TabletopApp(ForkInReview, App):
             self._advanced(self._guard(self.session.advance_to, self.pace.target(self._wall())))
         self._guard(self.session.flush_when_due)
         if self.session.mode == "live":
-            self._take_seat_choices()
+            self._take_from_seats()
 
     def _advanced(self, fresh: list[ev.Event]) -> None:
         """Tell the screen; stop the clock (and say so) once the exercise has ended."""
@@ -191,15 +191,17 @@ class TabletopApp(ForkInReview, App):
         if self.pace.running:
             self.pace.start(self.session.clock, self._wall())
 
-    def _take_seat_choices(self) -> None:
-        """Journal what the cells chose at their own seats, through `submit` like every
-        command, and answer each seat."""
-        for choice, asked in self._guard(self.session.seat_choices):
+    def _take_from_seats(self) -> None:
+        """Journal what the cells chose or wrote at their own seats, through `submit` like
+        every command, and answer each seat."""
+        for sent, asked in self._guard(self.session.seat_requests):
             result = asked if isinstance(asked, Refused) else self.submit(asked)
-            self._guard(self.session.answer_seat, choice, result)
-            self.notify(f"From {choice.cell}'s seat: {choice.decision} → {choice.option}"
+            self._guard(self.session.answer_seat, sent, result)
+            said, title = ((f"note — {sent.note}", "A player cell wrote") if sent.note is not None
+                           else (f"{sent.decision} → {sent.option}", "A player cell decided"))
+            self.notify(f"From {sent.cell}'s seat: {said}"
                         + (f" — refused: {result.reason}" if isinstance(result, Refused)
-                           else ""), title="A player cell decided")
+                           else ""), title=title)
 
     # ------------------------------------------------------------------ commands
 

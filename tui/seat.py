@@ -1,9 +1,10 @@
 """A player cell's seat: one agency's own terminal in the room. It follows the exercise's
 journal read-only, as the players' screen does, and shows what this cell hears (the injects
 sent to it, and what other agencies tell or ask it) and the decisions open to it, with their
-options. The cell picks an option itself: the choice goes to the seats' inbox (`sim.inbox`),
-on disk before the seat says it was sent, and the controller's console journals it as the
-cell's decision — or refuses it, say when the deadline passed first — and the seat shows
+options. The cell picks an option itself, or writes to the controller (a question, a move
+the options do not cover): what it sends goes to the seats' inbox (`sim.inbox`), on disk
+before the seat says it was sent, and the controller's console journals it as the cell's
+decision or note — or refuses it, say when the deadline passed first — and the seat shows
 which."""
 
 from __future__ import annotations
@@ -13,28 +14,32 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sim import events as ev
 from sim.errors import TabletopError
-from sim.inbox import Choice, Inbox
+from sim.inbox import Inbox, Sent
 from sim.references import unknown
 from sim.timeline import describe, tplus, wall
 from tui.display import FollowingApp
 
 
 class PlayerSeat(FollowingApp):
-    """Follows one journal for one cell; Enter on an option sends it, `q` leaves the seat."""
+    """Follows one journal for one cell; Enter on an option sends it, `w` writes to the
+    controller, `q` leaves the seat."""
 
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("q", "quit", "leave the seat")]
+    BINDINGS = [Binding("w", "write", "write to the controller"),
+                Binding("escape", "back", "back to the decisions", show=False),
+                Binding("q", "quit", "leave the seat")]
     CSS = """
     #clock { height: 1; background: $panel; }
     #options { height: 1fr; border: heavy $accent; }
     #below { height: 40%; }
     #heard { width: 3fr; border: round $primary; padding: 0 1; }
     #sent { width: 2fr; border: round $warning; padding: 0 1; }
+    #note { dock: bottom; margin-bottom: 1; }
     """
 
     def __init__(self, journal_path: str, cell: str):
@@ -47,7 +52,7 @@ class PlayerSeat(FollowingApp):
         self.title = f"tabletop — {cell}'s seat"
         self.decisions = {d.id: d for d in self.scenario.decisions}
         self.inbox = Inbox(journal_path)
-        self.choices: list[Choice] = []
+        self.sent: list[Sent] = []
         self.heard: list[ev.Event] = []  # the injects and messages that reached this cell
         self.listed: tuple | None = None  # the open decisions the option list shows
 
@@ -59,24 +64,27 @@ class PlayerSeat(FollowingApp):
                 yield Static(id="heard-list")
             with VerticalScroll(id="sent"):
                 yield Static(id="sent-list")
+        yield Input(placeholder="w: write to the controller — a question, a move the options "
+                                "do not cover; Enter sends, Esc goes back", id="note")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#options").border_title = f"Decisions for {self.cell}: Enter chooses"
         self.query_one("#heard").border_title = f"Injects and messages to {self.cell}"
-        self.query_one("#sent").border_title = "Your choices"
+        self.query_one("#sent").border_title = "What you sent"
         super().on_mount()
+        self.query_one("#options").focus()
 
     def on_unmount(self) -> None:
         self.inbox.close()
         super().on_unmount()
 
     def changed(self) -> bool:
-        """The console answered a choice since the last look."""
-        return self.inbox.choices(self.cell) != self.choices
+        """The console answered something sent since the last look."""
+        return self.inbox.sent_by(self.cell) != self.sent
 
     def shown(self, fresh: list[ev.Event]) -> None:
-        self.choices = self.inbox.choices(self.cell)
+        self.sent = self.inbox.sent_by(self.cell)
         self.heard += [e for e in fresh if self._reaches_cell(e)]
         mine = tuple(d for d in sorted(self.state.open_decisions.values(),
                                        key=lambda d: (d.opened, d.decision))
@@ -97,9 +105,27 @@ class PlayerSeat(FollowingApp):
         key, _, option = (message.option_id or "").partition(" ")
         decision, _, incident = key.partition("@")
         if option:
-            self.inbox.send(self.cell, decision, incident or None, option)
-            self.choices = self.inbox.choices(self.cell)
-            self.query_one("#sent-list", Static).update(self._sent())
+            self.inbox.choose(self.cell, decision, incident or None, option)
+            self._show_sent()
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        """Send the note; the console journals it as this cell's."""
+        note = message.value.strip()
+        if note:
+            self.inbox.write(self.cell, note)
+            message.input.clear()
+            self._show_sent()
+        self.action_back()
+
+    def action_write(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    def action_back(self) -> None:
+        self.query_one("#options", OptionList).focus()
+
+    def _show_sent(self) -> None:
+        self.sent = self.inbox.sent_by(self.cell)
+        self.query_one("#sent-list", Static).update(self._sent())
 
     def _options(self, mine: tuple) -> list[Option]:
         if not mine:
@@ -142,10 +168,11 @@ class PlayerSeat(FollowingApp):
                        for e in reversed(self.heard)))
 
     def _sent(self) -> Group | Text:
-        if not self.choices:
+        if not self.sent:
             return Text("None yet.", style="dim")
-        return Group(*(Text.assemble((f"{c.decision} → {c.option}: ", "bold"), _answer(c))
-                       for c in reversed(self.choices)))
+        return Group(*(Text.assemble((f"note “{s.note}”: " if s.note is not None
+                                      else f"{s.decision} → {s.option}: ", "bold"), _answer(s))
+                       for s in reversed(self.sent)))
 
 
 MESSAGES = ("notified", "data_shared", "handoff_requested", "action_requested",
@@ -156,9 +183,9 @@ def _source(event: ev.Event) -> str:
     return event.inject if isinstance(event, ev.InjectDelivered) else "message"
 
 
-def _answer(choice: Choice) -> Text:
-    if not choice.answered:
+def _answer(sent: Sent) -> Text:
+    if not sent.answered:
         return Text("sent — waiting for the controller's console", style="yellow")
-    if choice.refused:
-        return Text(f"refused: {choice.refused}", style="red")
-    return Text(f"recorded at {tplus(choice.t or 0.0)}", style="green")
+    if sent.refused:
+        return Text(f"refused: {sent.refused}", style="red")
+    return Text(f"recorded at {tplus(sent.t or 0.0)}", style="green")

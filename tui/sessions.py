@@ -24,7 +24,7 @@ from sim import session
 from sim.collector import collector_paused
 from sim.engine import Accepted, Exercise, Refused
 from sim.errors import TabletopError
-from sim.inbox import Choice, Inbox, inbox_path
+from sim.inbox import Inbox, Sent, inbox_path
 from sim.journal import Journal, ran_as
 from sim.loader import load_scenario
 from sim.scenario import Scenario
@@ -64,27 +64,21 @@ class LiveSession:
         self.inbox: Inbox | None = None  # opened once a seat has made it (`tabletop seat`)
         self._cells = {d.id: d.cell for d in exercise.scenario.decisions}
 
-    def seat_choices(self) -> list[tuple[Choice, cmd.Decide | Refused]]:
-        """The choices waiting in the seats' inbox (`tabletop seat`), each as the player's
-        decision it asks for — or refused at once, when a cell takes another's decision."""
+    def seat_requests(self) -> list[tuple[Sent, cmd.Decide | cmd.Note | Refused]]:
+        """What waits in the seats' inbox (`tabletop seat`), each as the command it asks
+        for — the player's decision, or the cell's note — or refused at once, when a cell
+        takes another's decision."""
         if self.inbox is None:
             if not (self.journal_path and os.path.exists(inbox_path(self.journal_path))):
                 return []  # no seat in the room: no inbox beside the journal
             self.inbox = Inbox(self.journal_path)
-        asked: list[tuple[Choice, cmd.Decide | Refused]] = []
-        for choice in self.inbox.waiting():
-            cell = self._cells.get(choice.decision)
-            asked.append((choice, Refused(f"{choice.decision} is {cell}'s decision, not "
-                                          f"{choice.cell}'s")
-                          if cell is not None and cell != choice.cell else
-                          cmd.Decide(decision=choice.decision, option=choice.option,
-                                     incident=choice.incident)))
-        return asked
+        return [(sent, _asked_by_seat(sent, self._cells)) for sent in self.inbox.waiting()]
 
-    def answer_seat(self, choice: Choice, result: Accepted | Refused) -> None:
-        """Tell the seat what became of its choice: journaled at T+…, or refused and why."""
+    def answer_seat(self, sent: Sent, result: Accepted | Refused) -> None:
+        """Tell the seat what became of what it sent: journaled at T+…, or refused and
+        why."""
         if self.inbox is not None:
-            self.inbox.answer(choice.n, self.clock,
+            self.inbox.answer(sent.n, self.clock,
                               result.reason if isinstance(result, Refused) else None)
 
     @property
@@ -145,6 +139,20 @@ class LiveSession:
         """Keep the new events in the record the log reads."""
         self.events.extend(fresh)
         return fresh
+
+
+def seat_author(cell: str) -> str:
+    """Who a note sent from a cell's seat is by, in the journal and the AAR/IP."""
+    return f"{cell} (player cell)"
+
+
+def _asked_by_seat(sent: Sent, cells: dict[str, str]) -> cmd.Decide | cmd.Note | Refused:
+    if sent.note is not None:
+        return cmd.Note(text=sent.note, author=seat_author(sent.cell))
+    cell = cells.get(sent.decision or "")
+    if cell is not None and cell != sent.cell:
+        return Refused(f"{sent.decision} is {cell}'s decision, not {sent.cell}'s")
+    return cmd.Decide(decision=sent.decision, option=sent.option, incident=sent.incident)
 
 
 def open_live(scenario_path: str | None, journal_path: str | None, seed: int | None,

@@ -221,7 +221,8 @@ def test_the_players_screen_follows_the_console_in_another_terminal(tmp_path):
 def test_a_cell_decides_at_its_own_seat_in_another_terminal(tmp_path):
     """The console in one terminal, bp-sector's seat on its journal in another: once the
     console reaches D-1, the seat shows it; Enter on an option there is journaled by the
-    console as bp-sector's decision, and the seat says it was recorded."""
+    console as bp-sector's decision, and the seat says it was recorded. A note written
+    there (`w`) is journaled as bp-sector's too."""
     path = tmp_path / "tmux.sqlite"
     with beside_the_console(tmp_path, path, f"seat {path} --cell bp-sector",
                             (110, 32)) as (console, seat):
@@ -231,5 +232,11 @@ def test_a_cell_decides_at_its_own_seat_in_another_terminal(tmp_path):
         seat.send("Down", "Enter")
         seat.wait_for(r"D-1 → \S+: recorded at T\+\d+m")
         console.wait_for(r"From bp-sector's seat: D-1")
+        seat.send("w")
+        seat.send("-l", "Who leads?")
+        seat.send("Enter")
+        seat.wait_for(r"note “Who leads\?”: recorded at T\+\d+m")
     decided = [c.command for c in journal_commands(path) if c.command.kind == "decide"]
     assert [(d.decision, d.by) for d in decided] == [("D-1", "player")]
+    [note] = [c.command for c in journal_commands(path) if c.command.kind == "note"]
+    assert (note.author, note.text) == ("bp-sector (player cell)", "Who leads?")

@@ -1,6 +1,7 @@
 """A player cell's seat: the injects sent to the cell and the decisions open to it, followed
-from the journal; a choice goes to the seats' inbox (on disk before the seat says "sent"),
-the console journals it as the cell's decision — or refuses it — and the seat shows which."""
+from the journal; a choice or a note goes to the seats' inbox (on disk before the seat says
+"sent"), the console journals it as the cell's decision or note — or refuses it — and the
+seat shows which."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import time
 
 import pytest
 from console_support import REFERENCE, journal_commands, screen_text, step_until
+from textual.notifications import Notify
+from textual.widgets import OptionList
 
 from sim import commands as cmd
 from sim.errors import TabletopError
@@ -47,7 +50,7 @@ async def left_at_d1(path) -> None:
 def inbox_of(path: str) -> list:
     inbox = Inbox(path)
     try:
-        return inbox.choices("bp-sector")
+        return inbox.sent_by("bp-sector")
     finally:
         inbox.close()
 
@@ -93,10 +96,10 @@ async def test_the_console_journals_a_seat_s_choice_and_refuses_another_cell_s(t
     async with app.run_test(size=(160, 48)) as pilot:
         await step_until(pilot, lambda: "D-1" in app.session.state.open_decisions)
         seats = Inbox(str(path))
-        wrong = seats.send("task-force", "D-1", None, "monitor")
-        right = seats.send("bp-sector", "D-1", None, "ask-partner")
+        wrong = seats.choose("task-force", "D-1", None, "monitor")
+        right = seats.choose("bp-sector", "D-1", None, "ask-partner")
         await until_taken(pilot, seats)
-        answers = {c.n: c for c in [*seats.choices("task-force"), *seats.choices("bp-sector")]}
+        answers = {c.n: c for c in [*seats.sent_by("task-force"), *seats.sent_by("bp-sector")]}
         seats.close()
         clock = app.session.clock
         await pilot.press("q")
@@ -124,12 +127,12 @@ async def test_a_choice_sent_while_the_console_is_closed_is_taken_when_it_reopen
     path = tmp_path / "reopen.sqlite"
     await left_at_d1(path)
     seats = Inbox(str(path))
-    sent = seats.send("bp-sector", "D-1", None, "ask-partner")
+    sent = seats.choose("bp-sector", "D-1", None, "ask-partner")
     again = make_console(None, str(path))
     async with again.run_test(size=(160, 48)) as pilot:
         await until_taken(pilot, seats, "the reopened console")
         await pilot.press("q")
-    [answer] = seats.choices("bp-sector")
+    [answer] = seats.sent_by("bp-sector")
     seats.close()
     assert (answer.n, answer.refused) == (sent, None)
     assert [c.command for c in journal_commands(path)][-1] == cmd.Decide(decision="D-1",
@@ -150,3 +153,35 @@ async def test_a_seat_hears_what_other_agencies_tell_its_cell(tmp_path):
         shown = await showing(pilot, seat, "bp-sector informs partner-guard about watcher")
         assert "M-02" not in shown
     exercise.journal.close()
+
+
+async def test_a_seat_writes_to_the_controller_and_the_console_journals_it_as_the_cell_s_note(
+        tmp_path):
+    """`w`, a question (its w and q are text, not keys), Enter: the note is in the inbox at
+    once and the seat is back on its decisions; the console journals it as bp-sector's note
+    and tells the controller. An empty line sends nothing."""
+    path = tmp_path / "wrote.sqlite"
+    await left_at_d1(path)
+    question = "What now? quick: who owns the airspace?"
+    seat = PlayerSeat(str(path), "bp-sector")
+    async with seat.run_test(size=(200, 50)) as pilot:
+        await showing(pilot, seat, "D-1 · ")
+        await pilot.press("w", "enter")
+        await pilot.press("w", *question, "enter")
+        await pilot.pause()
+        assert isinstance(seat.focused, OptionList)
+        assert [s.note for s in inbox_of(str(path))] == [question]
+        await showing(pilot, seat, "note “What now? quick: who owns the airspace?”: sent")
+    again, seen = make_console(None, str(path)), []
+    async with again.run_test(size=(160, 48), message_hook=seen.append) as pilot:
+        seats = Inbox(str(path))
+        await until_taken(pilot, seats, "the reopened console")
+        seats.close()
+        await pilot.press("q")
+    assert [(m.notification.title, m.notification.message) for m in seen
+            if isinstance(m, Notify) and "seat" in m.notification.message] == [
+        ("A player cell wrote", f"From bp-sector's seat: note — {question}")]
+    [answer] = inbox_of(str(path))
+    assert answer.answered and answer.refused is None
+    assert [c.command for c in journal_commands(path)][-1] == cmd.Note(
+        text=question, author="bp-sector (player cell)")
