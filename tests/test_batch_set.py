@@ -70,23 +70,6 @@ def test_the_summary_says_what_every_run_shared():
     assert render(batch(story_text(), "story.yaml", runs=1)).startswith("Summary")
 
 
-@pytest.mark.parametrize(("option", "at", "said"), [
-    (f"{LIAISON}=4x", "4x", f"with {LIAISON}=4x: '4x' is not a duration"),
-    # fits the scenario as written, not the variant that removes the approval
-    ("authorities.mitigate.approval.latency=5m", "authorities",
-     "in variant 'delegated' with authorities.mitigate.approval.latency=5m: 'latency' is "
-     "inside a single value"),
-])
-def test_a_set_value_that_does_not_fit_is_refused_at_its_column(tmp_path, option, at, said):
-    results = tmp_path / "results.csv"
-    message = refusal(tabletop("batch", STORY, "--runs", "2", "--jobs", "1", "-o", results,
-                               "--set", option))
-    assert message.startswith(f"--set:1:{option.index(at) + 1}: "), message
-    assert said in message
-    assert f"> 1 | {option}" in message
-    assert not results.exists()
-
-
 def test_a_results_file_is_resumed_only_with_the_same_set_values(tmp_path):
     results = tmp_path / "results.csv"
     args = ("batch", STORY, "--jobs", "1", "-o", results)

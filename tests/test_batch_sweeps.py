@@ -135,21 +135,26 @@ def test_long_names_are_numbered_in_the_summary_with_a_legend():
     assert "[1]" not in short and "desk − base" in short
 
 
-@pytest.mark.parametrize(("option", "at", "said"), [
-    (f"{LIAISON}=[40m, 4x]", "4x", f"with {LIAISON}=4x: '4x' is not a duration"),
-    ("channels.liason.latency=[40m]", "channels", "unknown item 'liason' — did you mean "
-                                                  "'liaison'?"),
-    (f"{LIAISON}=[{{median: 5m, p90: 2m}}]", "{", "p90 is shorter than the median"),
-    ("agencies.bp.capacity=[2, 0]", "0", "'0' is too small — make it at least 1"),
+@pytest.mark.parametrize(("flag", "option", "at", "said"), [
+    ("--sweep", f"{LIAISON}=[40m, 4x]", "4x", f"with {LIAISON}=4x: '4x' is not a duration"),
+    ("--sweep", "channels.liason.latency=[40m]", "channels",
+     "unknown item 'liason' — did you mean 'liaison'?"),
+    ("--sweep", f"{LIAISON}=[{{median: 5m, p90: 2m}}]", "{", "p90 is shorter than the median"),
+    ("--sweep", "agencies.bp.capacity=[2, 0]", "0", "'0' is too small — make it at least 1"),
+    ("--set", f"{LIAISON}=4x", "4x", f"with {LIAISON}=4x: '4x' is not a duration"),
+    # fits the scenario as written, not the variant that removes the approval
+    ("--set", "authorities.mitigate.approval.latency=5m", "authorities",
+     "in variant 'delegated' with authorities.mitigate.approval.latency=5m: 'latency' is "
+     "inside a single value"),
 ])
-def test_a_value_that_does_not_fit_the_scenario_is_refused_at_its_column(tmp_path, option,
+def test_a_value_that_does_not_fit_the_scenario_is_refused_at_its_column(tmp_path, flag, option,
                                                                          at, said):
     """Exit 2 before any run, at the column in the option where the value (or the path that
     leads nowhere) begins, and the option is shown."""
     results = tmp_path / "results.csv"
     message = refusal(tabletop("batch", STORY, "--runs", "2", "--jobs", "1", "-o", results,
-                               "--sweep", option))
-    assert message.startswith(f"--sweep:1:{option.index(at) + 1}: "), message
+                               flag, option))
+    assert message.startswith(f"{flag}:1:{option.index(at) + 1}: "), message
     assert said in message
     assert f"> 1 | {option}" in message
     assert not results.exists()
