@@ -1,14 +1,15 @@
 """The seats' inbox: what the player cells send from their own seats (`tabletop seat`) — a
-choice at a decision open to them, or a note to the controller (a question, a move the
-options do not cover) — waiting for the controller's console to journal it.
+choice at a decision open to them, a move (take the lead, hand off, notify, share, ask
+another agency to act or to deconflict, act), or a note to the controller — waiting for the
+controller's console to journal it.
 
 The journal has one writer, the console; a seat must not write into it. So a seat writes
-here — a small SQLite file beside the journal, `NAME.inbox.sqlite`, made by the first seat
-and committed to before the seat says "sent" — and the console, which polls the inbox as
-its clock ticks once it exists, submits each choice as a player's decision and each note as
-the cell's note, then writes the answer back (recorded at T+…, or refused and why) for the
-seat to show. Nothing a player sent is lost: it is on disk at the seat before it is on
-screen, and a console reopened after a crash takes what waits.
+the command it asks for here — a small SQLite file beside the journal, `NAME.inbox.sqlite`,
+made by the first seat and committed to before the seat says "sent" — and the console,
+which polls the inbox as its clock ticks once it exists, submits each command the cell may
+give as the cell's own, then writes the answer back (recorded at T+…, or refused and why)
+for the seat to show. Nothing a player sent is lost: it is on disk at the seat before it is
+on screen, and a console reopened after a crash takes what waits.
 """
 
 from __future__ import annotations
@@ -18,33 +19,54 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pydantic import ValidationError
+
+from sim import commands as cmd
 from sim.errors import JournalError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sent (
-    n INTEGER PRIMARY KEY, wall TEXT NOT NULL, cell TEXT NOT NULL,
-    decision TEXT, incident TEXT, option TEXT, note TEXT,
-    answered INTEGER NOT NULL DEFAULT 0, t REAL, refused TEXT,
-    CHECK ((note IS NULL) = (decision IS NOT NULL AND option IS NOT NULL)))
+    n INTEGER PRIMARY KEY, wall TEXT NOT NULL, cell TEXT NOT NULL, command TEXT NOT NULL,
+    answered INTEGER NOT NULL DEFAULT 0, t REAL, refused TEXT)
 """
-_COLUMNS = "n, cell, decision, incident, option, note, answered, t, refused"
 BUSY_MS = 5000  # a seat and the console may write at once: SQLite waits its turn for us
+
+_MOVES = {  # a move in a few words, for the seat's list and the controller's notice
+    "assume_lead": "take the lead on {incident}",
+    "handoff": "hand {incident} to {to}",
+    "notify": "tell {to} about {incident}",
+    "share": "share {data} on {incident} with {to}",
+    "request": "ask {by} to '{action}' on {incident}",
+    "coordinate": "ask {with} to deconflict {domain} ({incident})",
+    "act": "'{action}' on {incident}",
+}
 
 
 @dataclass(frozen=True)
 class Sent:
-    """What one seat sent — a choice (`decision`, `incident`, `option`) or a `note` — and
-    the console's answer once it has one."""
+    """What one seat sent, and the console's answer once it has one."""
 
     n: int
     cell: str
-    decision: str | None = None
-    incident: str | None = None
-    option: str | None = None
-    note: str | None = None
+    command: cmd.Command
     answered: bool = False
     t: float | None = None  # the sim time it was journaled at
     refused: str | None = None
+
+    @property
+    def said(self) -> str:
+        """`D-1 → monitor`, `note “Who leads?”`, `hand watcher to county-sheriff`."""
+        c = self.command
+        if isinstance(c, cmd.Decide):
+            return f"{c.decision} → {c.option}"
+        if isinstance(c, cmd.Note):
+            return f"note “{c.text}”"
+        return _MOVES.get(c.kind, c.kind).format(**c.model_dump(by_alias=True))
+
+
+def seat_author(cell: str) -> str:
+    """Who a note sent from a cell's seat is by, in the journal and the AAR/IP."""
+    return f"{cell} (player cell)"
 
 
 def inbox_path(journal_path: str) -> str:
@@ -71,13 +93,12 @@ class Inbox:
     def close(self) -> None:
         self._db.close()
 
-    def choose(self, cell: str, decision: str, incident: str | None, option: str) -> int:
-        """A seat's choice, committed before this returns; its number."""
-        return self._insert(cell, decision, incident, option)
-
-    def write(self, cell: str, note: str) -> int:
-        """A seat's note to the controller, committed before this returns; its number."""
-        return self._insert(cell, note=note)
+    def send(self, cell: str, command: cmd.Command) -> int:
+        """What a seat asks for, committed before this returns; its number."""
+        wall = datetime.now(UTC).isoformat(timespec="milliseconds")
+        cursor = self._run("INSERT INTO sent (wall, cell, command) VALUES (?, ?, ?)",
+                           (wall, cell, command.model_dump_json(by_alias=True)))
+        return int(cursor.lastrowid or 0)
 
     def waiting(self) -> list[Sent]:
         """What the console has not answered yet, in the order it was sent."""
@@ -93,18 +114,16 @@ class Inbox:
         """Everything one seat sent, with the answers so far."""
         return self._sent("cell = ?", (cell,))
 
-    def _insert(self, cell: str, decision: str | None = None, incident: str | None = None,
-                option: str | None = None, note: str | None = None) -> int:
-        wall = datetime.now(UTC).isoformat(timespec="milliseconds")
-        cursor = self._run("INSERT INTO sent (wall, cell, decision, incident, option, note) "
-                           "VALUES (?, ?, ?, ?, ?, ?)",
-                           (wall, cell, decision, incident, option, note))
-        return int(cursor.lastrowid or 0)
-
     def _sent(self, where: str, args: tuple) -> list[Sent]:
-        rows = self._run(f"SELECT {_COLUMNS} FROM sent WHERE {where} ORDER BY n",
-                         args).fetchall()
-        return [Sent(n, c, d, i, o, note, bool(a), t, r) for n, c, d, i, o, note, a, t, r in rows]
+        rows = self._run("SELECT n, cell, command, answered, t, refused FROM sent "
+                         f"WHERE {where} ORDER BY n", args).fetchall()
+        try:
+            return [Sent(n, cell, cmd.COMMANDS.validate_json(command), bool(answered), t,
+                         refused) for n, cell, command, answered, t, refused in rows]
+        except ValidationError:
+            raise JournalError(f"{self.path}: the seats' inbox holds something that is not a "
+                               "tabletop command — it was changed by hand; move it aside "
+                               "and the seats start a new one") from None
 
     def _run(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
         try:

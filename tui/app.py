@@ -49,6 +49,7 @@ from tui.sessions import LANDMARKS, LiveSession, ReviewSession, open_live
 from tui.widgets.log import EventLog
 
 TICK_SECONDS = 0.1
+SEAT_NOTICE = {"decide": "A player cell decided", "note": "A player cell wrote"}  # else: moved
 
 
 def make_console(scenario_path: str | None, journal_path: str | None,
@@ -68,7 +69,7 @@ def make_console(scenario_path: str | None, journal_path: str | None,
 class TabletopApp(ForkInReview, App):
     """The facilitator's console."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["dialogs.tcss", "app.tcss"]
     BINDINGS = actions.bindings()
     COMMANDS = App.COMMANDS | {actions.ConsoleCommands}
 
@@ -197,11 +198,10 @@ class TabletopApp(ForkInReview, App):
         for sent, asked in self._guard(self.session.seat_requests):
             result = asked if isinstance(asked, Refused) else self.submit(asked)
             self._guard(self.session.answer_seat, sent, result)
-            said, title = ((f"note — {sent.note}", "A player cell wrote") if sent.note is not None
-                           else (f"{sent.decision} → {sent.option}", "A player cell decided"))
-            self.notify(f"From {sent.cell}'s seat: {said}"
+            self.notify(f"From {sent.cell}'s seat: {sent.said}"
                         + (f" — refused: {result.reason}" if isinstance(result, Refused)
-                           else ""), title=title)
+                           else ""), title=SEAT_NOTICE.get(sent.command.kind,
+                                                           "A player cell moved"))
 
     # ------------------------------------------------------------------ commands
 

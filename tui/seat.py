@@ -1,11 +1,11 @@
 """A player cell's seat: one agency's own terminal in the room. It follows the exercise's
 journal read-only, as the players' screen does, and shows what this cell hears (the injects
 sent to it, and what other agencies tell or ask it) and the decisions open to it, with their
-options. The cell picks an option itself, or writes to the controller (a question, a move
-the options do not cover): what it sends goes to the seats' inbox (`sim.inbox`), on disk
-before the seat says it was sent, and the controller's console journals it as the cell's
-decision or note — or refuses it, say when the deadline passed first — and the seat shows
-which."""
+options. The cell picks an option itself, makes a move of its own (takes the lead, hands
+off, asks another agency to act or to deconflict…, in the console's move form), or writes
+to the controller: what it sends goes to the seats' inbox (`sim.inbox`), on disk before the
+seat says it was sent, and the controller's console journals it as the cell's — or refuses
+it, say when the deadline passed first — and the seat shows which."""
 
 from __future__ import annotations
 
@@ -17,20 +17,24 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sim import commands as cmd
 from sim import events as ev
 from sim.errors import TabletopError
-from sim.inbox import Inbox, Sent
+from sim.inbox import Inbox, Sent, seat_author
 from sim.references import unknown
 from sim.timeline import describe, tplus, wall
 from tui.display import FollowingApp
+from tui.screens.move import MoveModal
 
 
 class PlayerSeat(FollowingApp):
-    """Follows one journal for one cell; Enter on an option sends it, `w` writes to the
-    controller, `q` leaves the seat."""
+    """Follows one journal for one cell; Enter on an option sends it, `m` makes a move, `w`
+    writes to the controller, `q` leaves the seat."""
 
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("w", "write", "write to the controller"),
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("m", "move", "move"),
+                Binding("w", "write", "write to the controller"),
                 Binding("escape", "back", "back to the decisions", show=False),
                 Binding("q", "quit", "leave the seat")]
     CSS = """
@@ -64,8 +68,9 @@ class PlayerSeat(FollowingApp):
                 yield Static(id="heard-list")
             with VerticalScroll(id="sent"):
                 yield Static(id="sent-list")
-        yield Input(placeholder="w: write to the controller — a question, a move the options "
-                                "do not cover; Enter sends, Esc goes back", id="note")
+        yield Input(placeholder="w: write to the controller — a question, or what your cell "
+                                "does that no form offers; Enter sends, Esc goes back",
+                    id="note")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -105,17 +110,26 @@ class PlayerSeat(FollowingApp):
         key, _, option = (message.option_id or "").partition(" ")
         decision, _, incident = key.partition("@")
         if option:
-            self.inbox.choose(self.cell, decision, incident or None, option)
-            self._show_sent()
+            self.submit(cmd.Decide(decision=decision, option=option, incident=incident or None))
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
         """Send the note; the console journals it as this cell's."""
         note = message.value.strip()
         if note:
-            self.inbox.write(self.cell, note)
+            self.submit(cmd.Note(text=note, author=seat_author(self.cell)))
             message.input.clear()
-            self._show_sent()
         self.action_back()
+
+    def submit(self, command: cmd.Command) -> int:
+        """Send a command to the console by the inbox: on disk before the seat shows it as
+        sent. (The move form calls this as the console's form calls the console's: a seat
+        refuses nothing itself — the console decides, and the answer shows.)"""
+        n = self.inbox.send(self.cell, command)
+        self._show_sent()
+        return n
+
+    def action_move(self) -> None:
+        self.push_screen(MoveModal(self.scenario, self.state, cell=self.cell))
 
     def action_write(self) -> None:
         self.query_one("#note", Input).focus()
@@ -170,8 +184,7 @@ class PlayerSeat(FollowingApp):
     def _sent(self) -> Group | Text:
         if not self.sent:
             return Text("None yet.", style="dim")
-        return Group(*(Text.assemble((f"note “{s.note}”: " if s.note is not None
-                                      else f"{s.decision} → {s.option}: ", "bold"), _answer(s))
+        return Group(*(Text.assemble((f"{s.said}: ", "bold"), _answer(s))
                        for s in reversed(self.sent)))
 
 

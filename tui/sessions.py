@@ -24,7 +24,7 @@ from sim import session
 from sim.collector import collector_paused
 from sim.engine import Accepted, Exercise, Refused
 from sim.errors import TabletopError
-from sim.inbox import Inbox, Sent, inbox_path
+from sim.inbox import Inbox, Sent, inbox_path, seat_author
 from sim.journal import Journal, ran_as
 from sim.loader import load_scenario
 from sim.scenario import Scenario
@@ -64,15 +64,15 @@ class LiveSession:
         self.inbox: Inbox | None = None  # opened once a seat has made it (`tabletop seat`)
         self._cells = {d.id: d.cell for d in exercise.scenario.decisions}
 
-    def seat_requests(self) -> list[tuple[Sent, cmd.Decide | cmd.Note | Refused]]:
-        """What waits in the seats' inbox (`tabletop seat`), each as the command it asks
-        for — the player's decision, or the cell's note — or refused at once, when a cell
-        takes another's decision."""
+    def seat_requests(self) -> list[tuple[Sent, cmd.Command | Refused]]:
+        """What waits in the seats' inbox (`tabletop seat`), each as the command to submit
+        — or refused at once, when it is not the cell's to give."""
         if self.inbox is None:
             if not (self.journal_path and os.path.exists(inbox_path(self.journal_path))):
                 return []  # no seat in the room: no inbox beside the journal
             self.inbox = Inbox(self.journal_path)
-        return [(sent, _asked_by_seat(sent, self._cells)) for sent in self.inbox.waiting()]
+        return [(sent, _not_the_cells(sent.command, sent.cell, self._cells) or sent.command)
+                for sent in self.inbox.waiting()]
 
     def answer_seat(self, sent: Sent, result: Accepted | Refused) -> None:
         """Tell the seat what became of what it sent: journaled at T+…, or refused and
@@ -141,18 +141,24 @@ class LiveSession:
         return fresh
 
 
-def seat_author(cell: str) -> str:
-    """Who a note sent from a cell's seat is by, in the journal and the AAR/IP."""
-    return f"{cell} (player cell)"
-
-
-def _asked_by_seat(sent: Sent, cells: dict[str, str]) -> cmd.Decide | cmd.Note | Refused:
-    if sent.note is not None:
-        return cmd.Note(text=sent.note, author=seat_author(sent.cell))
-    cell = cells.get(sent.decision or "")
-    if cell is not None and cell != sent.cell:
-        return Refused(f"{sent.decision} is {cell}'s decision, not {sent.cell}'s")
-    return cmd.Decide(decision=sent.decision, option=sent.option, incident=sent.incident)
+def _not_the_cells(command: cmd.Command, cell: str, cells: dict[str, str]) -> Refused | None:
+    """Why a seat may not give this command (None: it may): a seat decides its own cell's
+    decisions, moves for its own cell, and writes notes as its cell; the MSEL, the clock
+    and the ratings are the controller's and the evaluators'."""
+    if isinstance(command, cmd.Decide):
+        owner = cells.get(command.decision)
+        if owner is not None and owner != cell:
+            return Refused(f"{command.decision} is {owner}'s decision, not {cell}'s")
+        return None if command.by == "player" else Refused("a seat decides as its players")
+    if isinstance(command, cmd.Note):
+        return (None if command.author == seat_author(cell) and command.objective is None
+                else Refused(f"a seat's note is by its cell ({seat_author(cell)}) and on no "
+                             "objective"))
+    agency = getattr(command, "agency", None)
+    if agency is None:
+        return Refused(f"'{command.kind}' is the controller's to do, not a player cell's")
+    return None if agency == cell else Refused(f"a seat moves for its own cell ({cell}), "
+                                               f"not for {agency}")
 
 
 def open_live(scenario_path: str | None, journal_path: str | None, seed: int | None,

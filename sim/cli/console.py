@@ -109,8 +109,9 @@ def seat(
                                       "(agency) whose seat this is.")],
 ) -> None:
     """A player cell's own seat beside the console: the injects sent to the cell and the
-    decisions open to it; Enter on an option sends the cell's choice, `w` a note to the
-    controller, which the console journals (or refuses, and the seat says why).
+    decisions open to it; Enter on an option sends the cell's choice, `m` a move of its
+    own, `w` a note to the controller, which the console journals (or refuses, and the seat
+    says why).
 
     Example: tabletop seat ex.sqlite --cell bp-sector   (beside the console on ex.sqlite)
     """

@@ -222,7 +222,8 @@ def test_a_cell_decides_at_its_own_seat_in_another_terminal(tmp_path):
     """The console in one terminal, bp-sector's seat on its journal in another: once the
     console reaches D-1, the seat shows it; Enter on an option there is journaled by the
     console as bp-sector's decision, and the seat says it was recorded. A note written
-    there (`w`) is journaled as bp-sector's too."""
+    there (`w`) and a move made there (`m`: the lead on the watcher) are journaled as
+    bp-sector's too."""
     path = tmp_path / "tmux.sqlite"
     with beside_the_console(tmp_path, path, f"seat {path} --cell bp-sector",
                             (110, 32)) as (console, seat):
@@ -236,7 +237,13 @@ def test_a_cell_decides_at_its_own_seat_in_another_terminal(tmp_path):
         seat.send("-l", "Who leads?")
         seat.send("Enter")
         seat.wait_for(r"note “Who leads\?”: recorded at T\+\d+m")
+        seat.send("m")
+        seat.wait_for(r"A move by bp-sector")
+        seat.send("Tab", "Tab", "Tab", "Enter")  # past the move, the cell, the incident
+        seat.wait_for(r"take the lead on watcher: recorded at")
     decided = [c.command for c in journal_commands(path) if c.command.kind == "decide"]
     assert [(d.decision, d.by) for d in decided] == [("D-1", "player")]
     [note] = [c.command for c in journal_commands(path) if c.command.kind == "note"]
+    [lead] = [c.command for c in journal_commands(path) if c.command.kind == "assume_lead"]
+    assert lead.agency == "bp-sector"
     assert (note.author, note.text) == ("bp-sector (player cell)", "Who leads?")

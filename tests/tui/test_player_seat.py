@@ -10,7 +10,8 @@ import time
 import pytest
 from console_support import REFERENCE, journal_commands, screen_text, step_until
 from textual.notifications import Notify
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Select
+from textual.widgets.select import InvalidSelectValueError
 
 from sim import commands as cmd
 from sim.errors import TabletopError
@@ -19,6 +20,7 @@ from sim.session import start
 from sim.yamlsource import read_text
 from tui.app import make_console
 from tui.display import FOLLOW_SECONDS
+from tui.screens.move import MoveModal
 from tui.seat import PlayerSeat
 
 
@@ -73,8 +75,8 @@ async def test_a_seat_shows_its_cell_s_injects_and_decisions_and_sends_a_choice(
         assert "None yet." in shown
         await pilot.press("down", "down", "enter")
         sent = inbox_of(path)
-        assert [(c.decision, c.option, c.answered) for c in sent] == [
-            ("D-1", "ask-partner", False)]
+        assert [(s.command, s.answered) for s in sent] == [
+            (cmd.Decide(decision="D-1", option="ask-partner"), False)]
         assert "D-1 → ask-partner: sent — waiting for the controller's console" in (
             screen_text(seat))
         answering = Inbox(path)
@@ -96,8 +98,8 @@ async def test_the_console_journals_a_seat_s_choice_and_refuses_another_cell_s(t
     async with app.run_test(size=(160, 48)) as pilot:
         await step_until(pilot, lambda: "D-1" in app.session.state.open_decisions)
         seats = Inbox(str(path))
-        wrong = seats.choose("task-force", "D-1", None, "monitor")
-        right = seats.choose("bp-sector", "D-1", None, "ask-partner")
+        wrong = seats.send("task-force", cmd.Decide(decision="D-1", option="monitor"))
+        right = seats.send("bp-sector", cmd.Decide(decision="D-1", option="ask-partner"))
         await until_taken(pilot, seats)
         answers = {c.n: c for c in [*seats.sent_by("task-force"), *seats.sent_by("bp-sector")]}
         seats.close()
@@ -127,7 +129,7 @@ async def test_a_choice_sent_while_the_console_is_closed_is_taken_when_it_reopen
     path = tmp_path / "reopen.sqlite"
     await left_at_d1(path)
     seats = Inbox(str(path))
-    sent = seats.choose("bp-sector", "D-1", None, "ask-partner")
+    sent = seats.send("bp-sector", cmd.Decide(decision="D-1", option="ask-partner"))
     again = make_console(None, str(path))
     async with again.run_test(size=(160, 48)) as pilot:
         await until_taken(pilot, seats, "the reopened console")
@@ -170,7 +172,8 @@ async def test_a_seat_writes_to_the_controller_and_the_console_journals_it_as_th
         await pilot.press("w", *question, "enter")
         await pilot.pause()
         assert isinstance(seat.focused, OptionList)
-        assert [s.note for s in inbox_of(str(path))] == [question]
+        assert [s.command for s in inbox_of(str(path))] == [
+            cmd.Note(text=question, author="bp-sector (player cell)")]
         await showing(pilot, seat, "note “What now? quick: who owns the airspace?”: sent")
     again, seen = make_console(None, str(path)), []
     async with again.run_test(size=(160, 48), message_hook=seen.append) as pilot:
@@ -180,8 +183,76 @@ async def test_a_seat_writes_to_the_controller_and_the_console_journals_it_as_th
         await pilot.press("q")
     assert [(m.notification.title, m.notification.message) for m in seen
             if isinstance(m, Notify) and "seat" in m.notification.message] == [
-        ("A player cell wrote", f"From bp-sector's seat: note — {question}")]
+        ("A player cell wrote", f"From bp-sector's seat: note “{question}”")]
     [answer] = inbox_of(str(path))
     assert answer.answered and answer.refused is None
     assert [c.command for c in journal_commands(path)][-1] == cmd.Note(
         text=question, author="bp-sector (player cell)")
+
+
+async def test_a_seat_makes_its_cell_s_move_in_the_console_s_move_form(tmp_path):
+    """`m` opens the move form for bp-sector alone (no other cell to pick): taking the lead
+    on the watcher goes to the inbox, and the console, reopened, journals it as bp-sector's
+    move; the seat then shows it recorded."""
+    path = tmp_path / "moved.sqlite"
+    await left_at_d1(path)
+    seat = PlayerSeat(str(path), "bp-sector")
+    async with seat.run_test(size=(200, 50)) as pilot:
+        await showing(pilot, seat, "D-1 · ")
+        await pilot.press("m")
+        await pilot.pause()
+        form = seat.screen
+        assert isinstance(form, MoveModal) and "A move by bp-sector" in screen_text(seat)
+        cells = form.query_one("#agency", Select)
+        assert cells.value == "bp-sector"
+        with pytest.raises(InvalidSelectValueError):  # no other cell on the list
+            cells.value = "task-force"
+        await pilot.click("#send")
+        await pilot.pause()
+        assert not isinstance(seat.screen, MoveModal)
+        assert [s.command for s in inbox_of(str(path))] == [
+            cmd.AssumeLead(agency="bp-sector", incident="watcher")]
+    again = make_console(None, str(path))
+    async with again.run_test(size=(160, 48)) as pilot:
+        seats = Inbox(str(path))
+        await until_taken(pilot, seats, "the reopened console")
+        [answer] = seats.sent_by("bp-sector")
+        seats.close()
+        await pilot.press("q")
+    assert answer.answered and answer.refused is None
+    assert [c.command for c in journal_commands(path)][-1] == cmd.AssumeLead(
+        agency="bp-sector", incident="watcher")
+    seat = PlayerSeat(str(path), "bp-sector")
+    async with seat.run_test(size=(200, 50)) as pilot:
+        await showing(pilot, seat, "take the lead on watcher: recorded at T+")
+
+
+async def test_the_console_refuses_what_is_not_a_seat_s_to_send(tmp_path):
+    """A seat moves, writes and decides for its own cell only: a move for another agency, a
+    note under another name or on an objective, and the controller's own commands are
+    refused, each with its reason, and nothing of them is journaled."""
+    path = tmp_path / "refused.sqlite"
+    await left_at_d1(path)
+    before = journal_commands(path)
+    seats = Inbox(str(path))
+    asked = {
+        seats.send("bp-sector", cmd.AssumeLead(agency="task-force", incident="watcher")):
+            "a seat moves for its own cell (bp-sector), not for task-force",
+        seats.send("bp-sector", cmd.Note(text="fine", author="evaluator")):
+            "a seat's note is by its cell (bp-sector (player cell)) and on no objective",
+        seats.send("bp-sector", cmd.Note(text="met", author="bp-sector (player cell)",
+                                         objective="O-1")):
+            "a seat's note is by its cell (bp-sector (player cell)) and on no objective",
+        seats.send("bp-sector", cmd.FireInject(inject="M-02")):
+            "'fire_inject' is the controller's to do, not a player cell's",
+        seats.send("bp-sector", cmd.Decide(decision="D-1", option="monitor", by="policy")):
+            "a seat decides as its players",
+    }
+    again = make_console(None, str(path))
+    async with again.run_test(size=(160, 48)) as pilot:
+        await until_taken(pilot, seats, "the reopened console")
+        await pilot.press("q")
+    answers = {s.n: s.refused for s in seats.sent_by("bp-sector")}
+    seats.close()
+    assert answers == asked
+    assert journal_commands(path) == before

@@ -1,6 +1,6 @@
 """The player-move form: a move outside the script (assume lead, hand off, notify, share
 data, request, coordinate, act), built by picking the cell, the incident and the target from
-lists — no ids to type."""
+lists — no ids to type. The console records any cell's move; a cell's seat, its own."""
 
 from __future__ import annotations
 
@@ -39,20 +39,22 @@ def resources(scenario: Scenario) -> list[str]:
 
 
 class MoveModal(CommandModal):
-    """Record a move a player cell makes outside the MSEL's decisions."""
+    """Record a move a player cell makes outside the MSEL's decisions (the `cell`'s alone,
+    when given: at its seat)."""
 
     HINT = "Tab: next field · Enter on a list: pick · Record: send · Esc: cancel"
 
-    def __init__(self, scenario: Scenario, state: State, kind: str = "assume_lead"):
+    def __init__(self, scenario: Scenario, state: State, kind: str = "assume_lead",
+                 cell: str | None = None):
         super().__init__()
-        self.scenario, self.state, self.kind = scenario, state, kind
+        self.scenario, self.state, self.kind, self.cell = scenario, state, kind, cell
 
     def heading(self) -> str:
-        return "Record a player move"
+        return f"A move by {self.cell}" if self.cell else "Record a player move"
 
     def form(self) -> ComposeResult:
         agencies = [(a.id, a.id) for a in self.scenario.agencies
-                    if a.id not in self.state.withdrawn]
+                    if a.id not in self.state.withdrawn and self.cell in (None, a.id)]
         present = [(i.id, i.id) for i in self.state.incidents.values() if i.present]
         with Horizontal(classes="row"):
             yield Label("Move", classes="field")
@@ -61,7 +63,8 @@ class MoveModal(CommandModal):
                          allow_blank=False, id="kind", compact=True)
         with Horizontal(classes="row"):
             yield Label("Player cell", classes="field")
-            yield Select(agencies, id="agency", compact=True, prompt="which agency moves")
+            yield Select(agencies, id="agency", compact=True, prompt="which agency moves",
+                         value=self.cell if self.cell and agencies else Select.NULL)
         with Horizontal(classes="row"):
             yield Label("Incident", classes="field")
             yield Select(present, id="incident", compact=True,
