@@ -9,6 +9,7 @@ import time
 
 import pytest
 from console_support import REFERENCE, journal_commands, screen_text, step_until
+from textual.app import App
 from textual.notifications import Notify
 from textual.widgets import OptionList, Select
 from textual.widgets.select import InvalidSelectValueError
@@ -17,6 +18,7 @@ from sim import commands as cmd
 from sim.errors import TabletopError
 from sim.inbox import Inbox, inbox_path
 from sim.session import start
+from sim.sweeps import parse_sets
 from sim.yamlsource import read_text
 from tui.app import make_console
 from tui.display import FOLLOW_SECONDS
@@ -256,3 +258,23 @@ async def test_the_console_refuses_what_is_not_a_seat_s_to_send(tmp_path):
     seats.close()
     assert answers == asked
     assert journal_commands(path) == before
+
+
+async def test_a_seat_s_move_form_offers_only_incidents_someone_has_detected(tmp_path):
+    """With nobody to detect it, the watcher is there but unseen: the console's move form
+    offers it to the controller, a seat's does not — the players must not learn of it."""
+    path = str(tmp_path / "unseen.sqlite")
+    exercise = start(read_text(REFERENCE), REFERENCE, 7, path,
+                     settings=parse_sets(["incidents.watcher.detected_by=null"]))
+    exercise.advance_to(10.0)
+    exercise.flush()
+    assert exercise.state.incidents["watcher"].detected_by is None
+    offered = {}
+    for cell in (None, "bp-sector"):
+        form = MoveModal(exercise.scenario, exercise.state, cell=cell)
+        async with App().run_test() as pilot:
+            await pilot.app.push_screen(form)
+            incidents = form.query_one("#incident", Select)
+            offered[cell] = incidents.value
+    exercise.journal.close()
+    assert offered == {None: "watcher", "bp-sector": Select.NULL}

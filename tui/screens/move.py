@@ -55,7 +55,9 @@ class MoveModal(CommandModal):
     def form(self) -> ComposeResult:
         agencies = [(a.id, a.id) for a in self.scenario.agencies
                     if a.id not in self.state.withdrawn and self.cell in (None, a.id)]
-        present = [(i.id, i.id) for i in self.state.incidents.values() if i.present]
+        # at a seat, only what has been detected: the players must not learn of the rest
+        present = [(i.id, i.id) for i in self.state.incidents.values()
+                   if i.present and (self.cell is None or i.detected_by is not None)]
         with Horizontal(classes="row"):
             yield Label("Move", classes="field")
             yield Select([(label, kind) for kind, label in moves(self.scenario).items()],
