@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from sim import commands as cmd
 from sim import events as ev
+from sim.engine import Refused
 from sim.errors import TabletopError
 from sim.inbox import Inbox, Sent, seat_author
 from sim.references import unknown
@@ -57,6 +58,7 @@ class PlayerSeat(FollowingApp):
         self.decisions = {d.id: d for d in self.scenario.decisions}
         self.inbox = Inbox(journal_path)
         self.sent: list[Sent] = []
+        self.inbox_problem: str | None = None  # the last error reading the inbox, said once
         self.heard: list[ev.Event] = []  # the injects and messages that reached this cell
         self.listed: tuple | None = None  # the open decisions the option list shows
 
@@ -86,10 +88,10 @@ class PlayerSeat(FollowingApp):
 
     def changed(self) -> bool:
         """The console answered something sent since the last look."""
-        return self.inbox.sent_by(self.cell) != self.sent
+        return self._read_sent() != self.sent
 
     def shown(self, fresh: list[ev.Event]) -> None:
-        self.sent = self.inbox.sent_by(self.cell)
+        self.sent = self._read_sent()
         self.heard += [e for e in fresh if self._reaches_cell(e)]
         mine = tuple(d for d in sorted(self.state.open_decisions.values(),
                                        key=lambda d: (d.opened, d.decision))
@@ -115,16 +117,24 @@ class PlayerSeat(FollowingApp):
     def on_input_submitted(self, message: Input.Submitted) -> None:
         """Send the note; the console journals it as this cell's."""
         note = message.value.strip()
-        if note:
-            self.submit(cmd.Note(text=note, author=seat_author(self.cell)))
+        if not note:
+            self.action_back()
+        elif not isinstance(self.submit(cmd.Note(text=note, author=seat_author(self.cell))),
+                            Refused):
             message.input.clear()
-        self.action_back()
+            self.action_back()
 
-    def submit(self, command: cmd.Command) -> int:
+    def submit(self, command: cmd.Command) -> int | Refused:
         """Send a command to the console by the inbox: on disk before the seat shows it as
         sent. (The move form calls this as the console's form calls the console's: a seat
-        refuses nothing itself — the console decides, and the answer shows.)"""
-        n = self.inbox.send(self.cell, command)
+        refuses nothing itself — the console decides, and the answer shows — unless the
+        inbox cannot take it: then the form or the note stays as typed, and the seat says
+        why.)"""
+        try:
+            n = self.inbox.send(self.cell, command)
+        except TabletopError as error:
+            self.notify(str(error), title="Not sent", severity="error", timeout=15)
+            return Refused(f"not sent — {error}")
         self._show_sent()
         return n
 
@@ -138,8 +148,22 @@ class PlayerSeat(FollowingApp):
         self.query_one("#options", OptionList).focus()
 
     def _show_sent(self) -> None:
-        self.sent = self.inbox.sent_by(self.cell)
+        self.sent = self._read_sent()
         self.query_one("#sent-list", Static).update(self._sent())
+
+    def _read_sent(self) -> list[Sent]:
+        """What this seat sent, with the answers; as last read if the inbox cannot be read
+        now (the seat goes on following the journal, and says so once)."""
+        try:
+            sent = self.inbox.sent_by(self.cell)
+        except TabletopError as error:
+            if str(error) != self.inbox_problem:
+                self.inbox_problem = str(error)
+                self.notify(str(error), title="The seats' inbox cannot be read",
+                            severity="error", timeout=15)
+            return self.sent
+        self.inbox_problem = None
+        return sent
 
     def _options(self, mine: tuple) -> list[Option]:
         if not mine:

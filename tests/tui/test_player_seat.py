@@ -11,7 +11,7 @@ import pytest
 from console_support import REFERENCE, journal_commands, screen_text, step_until
 from textual.app import App
 from textual.notifications import Notify
-from textual.widgets import OptionList, Select
+from textual.widgets import Input, OptionList, Select
 from textual.widgets.select import InvalidSelectValueError
 
 from sim import commands as cmd
@@ -278,3 +278,25 @@ async def test_a_seat_s_move_form_offers_only_incidents_someone_has_detected(tmp
             offered[cell] = incidents.value
     exercise.journal.close()
     assert offered == {None: "watcher", "bp-sector": Select.NULL}
+
+
+async def test_a_seat_whose_inbox_fails_keeps_what_was_typed_and_says_why(tmp_path):
+    """Nothing a player typed is lost, and no traceback: with the inbox gone from under it,
+    the seat goes on following the journal and says so once; the note stays in its line and
+    a notice says it was not sent; a choice says the same."""
+    path = tmp_path / "broken.sqlite"
+    await left_at_d1(path)
+    seat, seen = PlayerSeat(str(path), "bp-sector"), []
+    async with seat.run_test(size=(200, 50), message_hook=seen.append) as pilot:
+        await showing(pilot, seat, "D-1 · ")
+        seat.inbox.close()  # as a disk that stopped taking writes would
+        await pilot.press("w", *"Who leads?", "enter")
+        await pilot.pause()
+        assert seat.query_one("#note", Input).value == "Who leads?"
+        await pilot.press("escape", "down", "enter")
+        await pilot.pause()
+        assert seat.is_running
+    notices = [m.notification for m in seen if isinstance(m, Notify)]
+    assert sorted(n.title for n in notices) == ["Not sent", "Not sent",
+                                                "The seats' inbox cannot be read"]
+    assert all("the seats' inbox cannot be used" in n.message for n in notices)
