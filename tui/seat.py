@@ -77,7 +77,7 @@ class PlayerSeat(FollowingApp):
 
     def on_mount(self) -> None:
         self.query_one("#options").border_title = f"Decisions for {self.cell}: Enter chooses"
-        self.query_one("#heard").border_title = f"Injects and messages to {self.cell}"
+        self.query_one("#heard").border_title = f"Injects, messages and answers to {self.cell}"
         self.query_one("#sent").border_title = "What you sent"
         super().on_mount()
         self.query_one("#options").focus()
@@ -189,10 +189,13 @@ class PlayerSeat(FollowingApp):
                              f" · {self.time_left(decision)}\n", " ".join(prompt.split()))
 
     def _reaches_cell(self, event: ev.Event) -> bool:
-        """An inject sent to this cell, or a message to it from another agency (told,
-        data shared, asked to lead, to act or to deconflict)."""
+        """An inject sent to this cell, a message to it from another agency (told, data
+        shared, asked to lead, to act or to deconflict), or the answer to what it asked
+        (its handoff accepted or declined, deconfliction granted, approval given)."""
         if isinstance(event, ev.InjectDelivered):
             return self.cell in event.to
+        if event.kind in ANSWERS:
+            return getattr(event, ANSWERS[event.kind]) == self.cell
         return event.kind in MESSAGES and self.cell in (getattr(event, "to", None),
                                                         getattr(event, "with_", None))
 
@@ -214,6 +217,8 @@ class PlayerSeat(FollowingApp):
 
 MESSAGES = ("notified", "data_shared", "handoff_requested", "action_requested",
             "coordination_requested")  # what another agency sends a cell
+ANSWERS = {"handoff_accepted": "from_", "handoff_declined": "from_",  # to the cell that asked
+           "coordination_granted": "agency", "approval_granted": "agency"}
 
 
 def _source(event: ev.Event) -> str:

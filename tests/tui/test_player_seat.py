@@ -8,7 +8,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from console_support import REFERENCE, journal_commands, screen_text, step_until
+from console_support import (
+    REFERENCE,
+    journal_commands,
+    journal_events,
+    screen_text,
+    step_until,
+)
 from textual.app import App
 from textual.notifications import Notify
 from textual.widgets import Input, OptionList, Select
@@ -19,6 +25,7 @@ from sim.errors import TabletopError
 from sim.inbox import Inbox, inbox_path
 from sim.session import start
 from sim.sweeps import parse_sets
+from sim.timeline import describe
 from sim.yamlsource import read_text
 from tui.app import make_console
 from tui.display import FOLLOW_SECONDS
@@ -300,3 +307,28 @@ async def test_a_seat_whose_inbox_fails_keeps_what_was_typed_and_says_why(tmp_pa
     assert sorted(n.title for n in notices) == ["Not sent", "Not sent",
                                                 "The seats' inbox cannot be read"]
     assert all("the seats' inbox cannot be used" in n.message for n in notices)
+
+
+async def test_a_seat_hears_the_answers_to_what_its_cell_asked(tmp_path):
+    """bp-sector takes the lead and hands it to the sheriff: its seat shows the sheriff's
+    answer; the sheriff's seat shows the request, not the answer it gave."""
+    path = str(tmp_path / "answered.sqlite")
+    exercise = start(read_text(REFERENCE), REFERENCE, 7, path)
+    exercise.advance_to(10.0)
+    exercise.submit(cmd.AssumeLead(agency="bp-sector", incident="watcher"))
+    exercise.advance_to(30.0)
+    exercise.submit(cmd.HandOff(agency="bp-sector", incident="watcher", to="county-sheriff"))
+    exercise.advance_to(80.0)
+    exercise.flush()
+    exercise.journal.close()
+    [answer] = [e for e in journal_events(path)
+                if e.kind in ("handoff_accepted", "handoff_declined")]
+    said = describe(answer)
+    assert said.startswith("county-sheriff ")
+    seat = PlayerSeat(path, "bp-sector")
+    async with seat.run_test(size=(200, 50)) as pilot:
+        await showing(pilot, seat, said)
+    sheriff = PlayerSeat(path, "county-sheriff")
+    async with sheriff.run_test(size=(200, 50)) as pilot:
+        shown = await showing(pilot, sheriff, "bp-sector asks county-sheriff to take the lead")
+        assert said not in shown
