@@ -104,6 +104,9 @@ class PlayerSeat(FollowingApp):
         else:  # the same decisions: only the time left changes, in their headings
             for decision in mine:
                 options.replace_option_prompt(self._key(decision), self._heading(decision))
+        led = [f"{i.id} ({i.zone})" for i in self.state.incidents.values()
+               if i.present and i.lead == self.cell]
+        options.border_subtitle = f"You lead: {', '.join(led)}" if led else "You lead nothing"
         self.query_one("#heard-list", Static).update(self._heard())
         self.query_one("#sent-list", Static).update(self._sent())
 

@@ -311,7 +311,8 @@ async def test_a_seat_whose_inbox_fails_keeps_what_was_typed_and_says_why(tmp_pa
 
 async def test_a_seat_hears_the_answers_to_what_its_cell_asked(tmp_path):
     """bp-sector takes the lead and hands it to the sheriff: its seat shows the sheriff's
-    answer; the sheriff's seat shows the request, not the answer it gave."""
+    answer; the sheriff's seat shows the request, not the answer it gave. Each seat says
+    what its cell leads now."""
     path = str(tmp_path / "answered.sqlite")
     exercise = start(read_text(REFERENCE), REFERENCE, 7, path)
     exercise.advance_to(10.0)
@@ -325,10 +326,16 @@ async def test_a_seat_hears_the_answers_to_what_its_cell_asked(tmp_path):
                 if e.kind in ("handoff_accepted", "handoff_declined")]
     said = describe(answer)
     assert said.startswith("county-sheriff ")
+    leader = "county-sheriff" if answer.kind == "handoff_accepted" else "bp-sector"
+    zone = exercise.state.incidents["watcher"].zone
     seat = PlayerSeat(path, "bp-sector")
     async with seat.run_test(size=(200, 50)) as pilot:
-        await showing(pilot, seat, said)
+        shown = await showing(pilot, seat, said)
+        assert ("You lead nothing" if leader != "bp-sector" else
+                f"You lead: watcher ({zone})") in shown
     sheriff = PlayerSeat(path, "county-sheriff")
     async with sheriff.run_test(size=(200, 50)) as pilot:
         shown = await showing(pilot, sheriff, "bp-sector asks county-sheriff to take the lead")
         assert said not in shown
+        assert ("You lead nothing" if leader != "county-sheriff" else
+                f"You lead: watcher ({zone})") in shown
