@@ -168,12 +168,12 @@ async def test_a_seat_hears_what_other_agencies_tell_its_cell(tmp_path):
 
 async def test_a_seat_writes_to_the_controller_and_the_console_journals_it_as_the_cell_s_note(
         tmp_path):
-    """`w`, a question (its w and q are text, not keys), Enter: the note is in the inbox at
+    """`w`, a question (its w, m and q are text, not keys), Enter: the note is in the inbox at
     once and the seat is back on its decisions; the console journals it as bp-sector's note
     and tells the controller. An empty line sends nothing."""
     path = tmp_path / "wrote.sqlite"
     await left_at_d1(path)
-    question = "What now? quick: who owns the airspace?"
+    question = "What now? quick: may we move?"
     seat = PlayerSeat(str(path), "bp-sector")
     async with seat.run_test(size=(200, 50)) as pilot:
         await showing(pilot, seat, "D-1 · ")
@@ -183,7 +183,7 @@ async def test_a_seat_writes_to_the_controller_and_the_console_journals_it_as_th
         assert isinstance(seat.focused, OptionList)
         assert [s.command for s in inbox_of(str(path))] == [
             cmd.Note(text=question, author="bp-sector (player cell)")]
-        await showing(pilot, seat, "note “What now? quick: who owns the airspace?”: sent")
+        await showing(pilot, seat, f"note “{question}”: sent")
     again, seen = make_console(None, str(path)), []
     async with again.run_test(size=(160, 48), message_hook=seen.append) as pilot:
         seats = Inbox(str(path))
