@@ -25,6 +25,7 @@ from sim.rating import Proposal, propose
 from sim.scenario import Scenario
 from sim.state import State, instance_key
 from sim.timeline import counted, describe, start_of, tplus, wall
+from sim.values import duration_text
 
 T = TypeVar("T")
 CONTEXT = 3  # events on the same incident shown before a seam
@@ -134,6 +135,7 @@ class HeldInject:
 
     inject: str
     why: str
+    held_for: float | None  # minutes, when held for a while
     held: Moment
     released: Moment | None
     delivered: Moment | None
@@ -141,10 +143,11 @@ class HeldInject:
     @property
     def sentence(self) -> str:
         """`M-02 held at 21:07 T+7m (the players are already on it); fired by hand at 21:40
-        T+40m`, `…; released at 21:20 T+20m; delivered at 21:25 T+25m`, or `…; never
-        delivered`."""
+        T+40m`, `… held at 21:07 T+7m for 15m; released at 21:22 T+22m; delivered at 21:25
+        T+25m`, or `…; never delivered`."""
+        held_for = f" for {duration_text(self.held_for)}" if self.held_for else ""
         why = f" ({self.why})" if self.why else ""
-        said = [f"{self.inject} held at {_clock(self.held)}{why}"]
+        said = [f"{self.inject} held at {_clock(self.held)}{held_for}{why}"]
         released, delivered = self.released, self.delivered
         if released is not None and (delivered is None or delivered.seq > released.seq):
             said.append(f"released at {_clock(released)}")
@@ -287,7 +290,8 @@ def _held(events: Sequence[ev.Event], moment) -> list[HeldInject]:
         return next((moment(e) for e in events if isinstance(e, kind) and e.inject == inject
                      and e.seq > after), None)
 
-    return [HeldInject(e.inject, e.why, moment(e), first(ev.InjectReleased, e.inject, e.seq),
+    return [HeldInject(e.inject, e.why, e.for_, moment(e),
+                       first(ev.InjectReleased, e.inject, e.seq),
                        first(ev.InjectDelivered, e.inject))
             for e in events if isinstance(e, ev.InjectHeld)]
 

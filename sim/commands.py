@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from sim.steps import Effect
-from sim.values import Id
+from sim.values import Id, PositiveDuration
 
 
 class _Command(BaseModel):
@@ -48,12 +48,15 @@ class FireInject(_Command):
 
 class HoldInject(_Command):
     """Keep an MSEL inject from firing by itself (the players are already on it, or the
-    room needs time): it stays on the MSEL for the controller to fire by hand, if ever. The
-    reason, if given, goes to the AAR/IP beside the hold: an MSEL deviation explained."""
+    room needs time): it stays on the MSEL for the controller to fire by hand, if ever — or,
+    held `for` a while, it is released then (pushed back: it fires by itself again, at once
+    if its time came meanwhile). The reason, if given, goes to the AAR/IP beside the hold:
+    an MSEL deviation explained."""
 
     kind: Literal["hold_inject"] = "hold_inject"
     inject: Id
     why: str = ""
+    for_: PositiveDuration | None = Field(default=None, alias="for")
 
 
 class ReleaseInject(_Command):

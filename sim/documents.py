@@ -32,7 +32,7 @@ from sim.doc_blocks import (
     write_handout,
 )
 from sim.evaluate import filters_of
-from sim.msel import default_run, duration_text, scenario_time
+from sim.msel import default_run, scenario_time
 from sim.rating import RATINGS
 from sim.scenario import Objective, Scenario
 from sim.timeline import (
@@ -44,6 +44,7 @@ from sim.timeline import (
     tplus,
     wall,
 )
+from sim.values import duration_text
 
 MODULES = 3  # at most, split at the longest quiet spells
 MODULE_LINES = 30  # events told per module at most

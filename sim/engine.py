@@ -318,11 +318,11 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         elif isinstance(c, cmd.FireInject):
             self.deliver_from_msel(c.inject)
         elif isinstance(c, cmd.HoldInject):
-            self.emit(ev.InjectHeld(inject=c.inject, why=c.why))
+            held = self.emit(ev.InjectHeld(inject=c.inject, why=c.why, for_=c.for_))
+            if c.for_ is not None:
+                self._after(c.for_, partial(self._hold_ends, held))
         elif isinstance(c, cmd.ReleaseInject):
-            self.emit(ev.InjectReleased(inject=c.inject))
-            if c.inject in self._came_due_held:
-                self.deliver_from_msel(c.inject)
+            self._release(c.inject)
         elif isinstance(c, cmd.AdHocInject):
             number = sum(1 for i in self.state.delivered if i.startswith("X-")) + 1
             self._deliver(f"X-{number}", c.to, c.text, c.effects)
@@ -337,6 +337,20 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
             self.emit(ev.ExerciseEnded(reason=c.reason))
         else:
             self._note_after_end(c)
+
+    def _release(self, inject: str) -> None:
+        """A held inject fires by itself again: at once if its time came while it was held."""
+        self.emit(ev.InjectReleased(inject=inject))
+        if inject in self._came_due_held:
+            self.deliver_from_msel(inject)
+
+    def _hold_ends(self, held: ev.InjectHeld) -> None:
+        """The end of a hold `for` a while — unless that hold is over already (released or
+        fired by hand, or the exercise ended)."""
+        state = self.state
+        if state.held.get(held.inject) is held and held.inject not in state.delivered \
+                and not state.ended:
+            self._release(held.inject)
 
     def _note_after_end(self, c: Any) -> None:
         if isinstance(c, cmd.Note):

@@ -244,6 +244,7 @@ class InjectDelivered(Event):
 class InjectHeld(Event):
     inject: Id
     why: str = ""
+    for_: float | None = None  # minutes, when held for a while: released then
 
 
 @_event("inject_released")

@@ -22,7 +22,7 @@ from sim.headless import play_out
 from sim.scenario import Inject, Scenario
 from sim.steps import ChannelDown, Traffic, Withdraw
 from sim.timeline import start_of, tplus, wall
-from sim.values import parse_duration
+from sim.values import duration_text, parse_duration
 from sim.yamlpatch import flow
 
 HELD = "held: the controller fires it"
@@ -133,18 +133,6 @@ def msel_rows(scenario: Scenario, seed: int = 1) -> list[MselRow]:
             expected=inject.expected or "", objectives=", ".join(inject.objectives),
             notes=inject.notes or "", effects=effects_text(inject))))
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
-
-
-def duration_text(minutes: float) -> str:
-    """`35m`, `1h05m`, `1m30s`, `40d`: a duration the scenario format reads back exactly."""
-    if not math.isclose(minutes * 60, round(minutes * 60), abs_tol=1e-6):
-        return f"{minutes:.6f}".rstrip("0").rstrip(".") + "m"
-    days, rest = divmod(round(minutes * 60), 86400)
-    hours, rest = divmod(rest, 3600)
-    mins, secs = divmod(rest, 60)
-    text = f"{hours}h{mins:02d}m" if hours else f"{mins}m" if mins or not (secs or days) else ""
-    text += (f"{secs:02d}s" if text else f"{secs}s") if secs else ""
-    return f"{days}d{text}" if days else text
 
 
 def scenario_time(minutes: float) -> str:

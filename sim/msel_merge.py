@@ -26,13 +26,13 @@ from sim.msel import (
     HELD,
     CellProblem,
     MselError,
-    duration_text,
     scenario_time,
     trigger_text,
 )
 from sim.msel_io import Sheet, SheetRow, read_msel
 from sim.msel_rows import read_injects
 from sim.scenario import Inject, Scenario
+from sim.values import duration_text
 from sim.yamlpatch import append_item, drop_item, drop_key, set_key
 from sim.yamlsource import parse, read_text
 

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from sim import events as ev
+from sim.values import duration_text
 
 _SENTENCES = {
     "exercise_started": "Exercise starts: {title}",
@@ -35,7 +36,7 @@ _SENTENCES = {
     "data_shared": "{to} receives {data} on {incident} from {from}",
     "message_undeliverable": "{from} cannot reach {to} about {incident}: no channel ({message})",
     "inject_delivered": "Inject {inject} to {to}: {text}",
-    "inject_held": "Inject {inject} held by the controller: it will not fire by itself{why}",
+    "inject_held": "Inject {inject} held by the controller{for}: it will not fire by itself{why}",
     "inject_released": "Inject {inject} released by the controller: it fires by itself again",
     "decision_opened": "Decision {decision} opens for {cell}",
     "decision_made": "Decision {decision}: {cell} takes '{option}'{how}",
@@ -63,6 +64,7 @@ def describe(event: ev.Event) -> str:
         fields["text"] = f"— {event.text}" if event.text else ""
     if event.kind == "inject_held":
         fields["why"] = f" — {event.why}" if event.why else ""
+        fields["for"] = f" for {duration_text(event.for_)}" if event.for_ else ""
     return _SENTENCES[event.kind].format(**fields).rstrip()
 
 

@@ -8,6 +8,7 @@ fixed duration, `{median, p90}` (lognormal through those two points) or `{min, m
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
@@ -71,6 +72,18 @@ def _duration_schema(minimum: str) -> WithJsonSchema:
     return WithJsonSchema({
         "anyOf": [{"type": "number", minimum: 0}, {"type": "string", "pattern": text}],
         "description": "A duration: 90s, 15m, 2h, 1h30m, 365d or a number of minutes."})
+
+
+def duration_text(minutes: float) -> str:
+    """`35m`, `1h05m`, `1m30s`, `40d`: a duration `parse_duration` reads back exactly."""
+    if not math.isclose(minutes * 60, round(minutes * 60), abs_tol=1e-6):
+        return f"{minutes:.6f}".rstrip("0").rstrip(".") + "m"
+    days, rest = divmod(round(minutes * 60), 86400)
+    hours, rest = divmod(rest, 3600)
+    mins, secs = divmod(rest, 60)
+    text = f"{hours}h{mins:02d}m" if hours else f"{mins}m" if mins or not (secs or days) else ""
+    text += (f"{secs:02d}s" if text else f"{secs}s") if secs else ""
+    return f"{days}d{text}" if days else text
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration), _duration_schema("minimum")]

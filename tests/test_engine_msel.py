@@ -1,7 +1,9 @@
 """The MSEL fires (at a time, on an event, or by the controller's hand) and decisions open,
 wait for a player, and fall back to their default at the deadline."""
 
+import pytest
 from conftest import having, run, world
+from pydantic import ValidationError
 
 from sim import commands as cmd
 from sim.engine import Exercise, Refused
@@ -213,3 +215,40 @@ def test_overlapping_effects_begin_with_the_first_and_end_with_the_last():
         ("channel_down", 3.0), ("agency_withdrawn", 4.0), ("traffic_started", 4.0),
         ("traffic_started", 6.0), ("agency_returned", 12.0), ("traffic_ended", 14.0),
         ("channel_up", 15.0), ("traffic_ended", 16.0)]
+
+
+def test_an_inject_held_for_a_while_fires_by_itself_again_then():
+    """Held at 3 minutes for 20, M-1 (due at 10) is released at 23 and, its time having come
+    meanwhile, delivered at once; M-2 (on its trigger at 45), held at 4 for 10, is released
+    at 14 and fires on its trigger as written. The timeline says for how long."""
+    events = run(world(MSEL), moves=[
+        (3.0, cmd.HoldInject(inject="M-1", **{"for": "20m"})),
+        (4.0, cmd.HoldInject(inject="M-2", **{"for": 10}))])
+    assert [(e.inject, e.t) for e in having(events, "inject_released")] == [
+        ("M-2", 14.0), ("M-1", 23.0)]
+    assert [(e.inject, e.t) for e in having(events, "inject_delivered")] == [
+        ("M-1", 23.0), ("M-2", 45.0)]
+    assert describe(having(events, "inject_held")[0]) == (
+        "Inject M-1 held by the controller for 20m: it will not fire by itself")
+
+
+def test_a_hold_ended_otherwise_is_not_ended_again_when_its_while_is_up():
+    """M-1, held for 20 minutes at 3, is fired by hand at 8: no release at 23. Held for 20
+    at 3 again in another run, released by hand at 5 and held again (for good) at 6: the
+    first hold's end at 23 does not release the second."""
+    fired = run(world(MSEL), moves=[
+        (3.0, cmd.HoldInject(inject="M-1", **{"for": 20})),
+        (8.0, cmd.FireInject(inject="M-1"))])
+    assert not having(fired, "inject_released")
+    assert [e.t for e in having(fired, "inject_delivered", inject="M-1")] == [8.0]
+    again = run(world(MSEL), moves=[
+        (3.0, cmd.HoldInject(inject="M-1", **{"for": 20})),
+        (5.0, cmd.ReleaseInject(inject="M-1")),
+        (6.0, cmd.HoldInject(inject="M-1"))])
+    assert [e.t for e in having(again, "inject_released")] == [5.0]
+    assert not having(again, "inject_delivered", inject="M-1")
+
+
+def test_a_hold_for_no_time_is_refused_by_the_command_itself():
+    with pytest.raises(ValidationError, match="this duration is zero"):
+        cmd.HoldInject(inject="M-1", **{"for": "0m"})

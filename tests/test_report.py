@@ -132,16 +132,17 @@ injects:
 
 
 def test_injects_the_controller_held_are_named_in_every_format(tmp_path):
-    """M-1 held and fired by hand later, M-2 held and never delivered, M-3 held and
-    released after its time (so delivered then): the MSEL section of the Markdown, HTML and
-    Word AAR/IP says so, with the clock of each."""
+    """M-1 held and fired by hand later, M-2 held and never delivered, M-3 held for 24
+    minutes, with a reason, so released after its time (and delivered then): the MSEL
+    section of the Markdown, HTML and Word AAR/IP says so, with the clock of each."""
     path = journal_of(tmp_path / "ex.sqlite", world(HELD_MSEL), moves=[
         (5.0, cmd.HoldInject(inject="M-1")), (6.0, cmd.HoldInject(inject="M-2")),
-        (7.0, cmd.HoldInject(inject="M-3")), (30.0, cmd.FireInject(inject="M-1")),
-        (31.0, cmd.ReleaseInject(inject="M-3"))])
+        (7.0, cmd.HoldInject(inject="M-3", why="the players are on it", **{"for": "24m"})),
+        (30.0, cmd.FireInject(inject="M-1"))])
     said = ["M-1 held at 02:05 T+5m; fired by hand at 02:30 T+30m",
             "M-2 held at 02:06 T+6m; never delivered",
-            "M-3 held at 02:07 T+7m; released at 02:31 T+31m; delivered at 02:31 T+31m"]
+            "M-3 held at 02:07 T+7m for 24m (the players are on it); released at 02:31 T+31m; "
+            "delivered at 02:31 T+31m"]
     markdown = write_report(path, "md")
     msel = markdown.split("## Injects delivered (MSEL)")[1].split("\n## ")[0]
     assert [f"- {s}" for s in said] == [line for line in msel.splitlines()

@@ -5,10 +5,11 @@ still be fired by hand or released with `h` again. Asserted in the journal on di
 from __future__ import annotations
 
 from console_support import REFERENCE, journal_commands, journal_events, screen_text, step_until
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from sim import commands as cmd
 from sim.aar import gather
+from sim.timeline import tplus
 from tui.app import make_console
 from tui.screens.hold import HoldModal
 from tui.screens.inject import InjectModal
@@ -105,3 +106,32 @@ async def test_h_on_the_ad_hoc_line_says_what_to_highlight(tmp_path):
         refusal = str(app.screen.query_one("#refusal", Static).render())
         assert refusal == "Highlight an MSEL inject to hold or release"
     assert journal_commands(path) == []
+
+
+async def test_an_inject_held_for_a_while_is_pushed_back_and_fires_by_itself_then(tmp_path):
+    """`h` on M-02 (due at T+12m) before its time, 20m under For: the MSEL panel says until
+    when; at the end of the hold M-02 fires by itself. A length that is no duration is
+    refused in the form, and nothing is journaled for it."""
+    path = tmp_path / "pushed.sqlite"
+    app = make_console(REFERENCE, str(path), 7)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await step_until(pilot, lambda: "M-01" in app.session.state.delivered)
+        await pilot.press("i", "h")
+        await pilot.pause()
+        await pilot.press("tab", *"soon", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HoldModal)
+        assert "For: 'soon' is not a duration" in str(app.screen.query_one("#refusal").render())
+        app.screen.query_one("#for", Input).value = "20m"
+        await pilot.press("enter")
+        await pilot.pause()
+        [hold] = app.session.state.held.values()
+        until = hold.t + 20
+        assert f"held to {tplus(until)} M-02" in screen_text(app)
+        await step_until(pilot, lambda: "M-02" in app.session.state.delivered)
+        await pilot.press("q")
+    assert [c.command for c in journal_commands(path)] == [
+        cmd.HoldInject(inject="M-02", **{"for": 20})]
+    [delivered] = [e for e in journal_events(path)
+                   if e.kind == "inject_delivered" and e.inject == "M-02"]
+    assert delivered.t == until

@@ -1,21 +1,24 @@
-"""Holding an MSEL inject: the inject as the MSEL lists it, and why it is held — the MSEL
-deviation the AAR/IP explains (the players are already on it, the room needs time)."""
+"""Holding an MSEL inject: the inject as the MSEL lists it, why it is held — the MSEL
+deviation the AAR/IP explains (the players are already on it, the room needs time) — and,
+to push it back rather than keep it for the controller's hand, for how long."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Button, Input, Static
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Label, Static
 
 from sim import commands as cmd
 from sim.scenario import Inject
 from sim.state import State
+from sim.values import parse_duration
 from tui.screens.form import CommandModal
 from tui.screens.inject import inject_label
 
 
 class HoldModal(CommandModal):
-    """Hold one inject, with an optional reason."""
+    """Hold one inject, with an optional reason, for good or for a while."""
 
     HINT = "Enter: hold it · Esc: cancel"
 
@@ -30,12 +33,27 @@ class HoldModal(CommandModal):
         yield Static(inject_label(self.inject, self.state), classes="prompt")
         yield Static("It will not fire by itself; fire it by hand with Enter in the inject "
                      "list, or release it with h there.", classes="prompt")
-        yield Input(placeholder="Why hold it? (for the AAR/IP; may stay empty)", id="why",
-                    compact=True)
+        with Horizontal(classes="row"):
+            yield Label("Why", classes="field")
+            yield Input(placeholder="for the AAR/IP; may stay empty", id="why", compact=True)
+        with Horizontal(classes="row"):
+            yield Label("For", classes="field")
+            yield Input(placeholder="empty: until you release it; 20m: it fires by itself "
+                                    "again then", id="for", compact=True)
         yield Button("Hold the inject", id="send", variant="warning", compact=True)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#send")
     def submitted(self) -> None:
-        self.send(cmd.HoldInject(inject=self.inject.id,
+        held_for = self.query_one("#for", Input).value.strip()
+        try:
+            minutes = parse_duration(held_for) if held_for else None
+        except ValueError as error:
+            self.complain(f"For: {error}")
+            return
+        if minutes is not None and minutes <= 0:
+            self.complain("For: give a length, such as 20m — or leave it empty to hold the "
+                          "inject until you release it")
+            return
+        self.send(cmd.HoldInject(inject=self.inject.id, **{"for": minutes},
                                  why=self.query_one("#why", Input).value.strip()))

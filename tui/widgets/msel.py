@@ -13,8 +13,12 @@ from tui.widgets.base import StateView
 
 
 def due(inject: Inject, state: State) -> str:
-    """When an inject is due: `T+12m`, `on lead_assigned +5m`, or `held` (a contingency
-    inject, or one the controller held: only the controller fires it)."""
+    """When an inject is due: `T+12m`, `on lead_assigned +5m`, `held` (a contingency
+    inject, or one the controller held: only the controller fires it), or `held to T+27m`
+    (held for a while: it fires by itself again then)."""
+    hold = state.held.get(inject.id)
+    if hold is not None and hold.for_:
+        return f"held to {tplus(hold.t + hold.for_)}"
     if held(inject, state):
         return "held"
     if inject.at is not None:
