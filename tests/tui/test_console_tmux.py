@@ -170,7 +170,7 @@ def test_an_inject_held_and_released_in_a_real_terminal(tmp_path):
         tmux.send("i")
         tmux.wait_for(r"Fire an MSEL inject now")
         tmux.send("h")
-        tmux.wait_for(r"Why hold it\?")
+        tmux.wait_for(r"Hold inject M-01\?")
         tmux.send("room needs time", "Enter")
         tmux.wait_for(r"held M-01")
         tmux.send("i")

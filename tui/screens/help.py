@@ -48,6 +48,6 @@ class HelpScreen(ModalScreen[None]):
             if self.mode == "live" and self.journal_path:
                 yield Static(f"Players' screen (projector): tabletop display {journal}",
                              classes="quiet")
-                yield Static(f"A cell's own seat: tabletop seat {journal} --cell AGENCY",
-                             classes="quiet")
+                yield Static(f"A cell's own seat: tabletop seat {journal} --cell AGENCY "
+                             "(its decisions, its moves, its notes to you)", classes="quiet")
             yield Static("Esc: close", classes="hint")
