@@ -44,7 +44,11 @@ def read_csv(path: str) -> list[Row]:
                                "without --resume to start it") from None
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise ResultsFileError(f"cannot read {path} ({error})") from None
-    if not table or any(column not in table[0] for column in IDENTITY):
+    lacking = [column for column in IDENTITY if not table or column not in table[0]]
+    if table and lacking and {"variant", "seed"} <= table[0].keys():
+        raise ResultsFileError(f"{path} has no {', '.join(lacking)} column: it was written by "
+                               "an earlier tabletop — start a new results file")
+    if lacking:
         raise ResultsFileError(f"{path} is not a results file of 'tabletop batch' (its columns "
                                f"should begin {', '.join(IDENTITY)})")
     try:

@@ -112,6 +112,8 @@ def edited(path: str, old: str, new: str) -> str:
     (lambda tmp: edited(six_runs(tmp), "base,2,", "base,1,"), (), "there twice"),
     (lambda tmp: edited(six_runs(tmp), "variant,seed", "kind,seed"),
      (), "is not a results file of 'tabletop batch'"),
+    (lambda tmp: edited(six_runs(tmp), ",decide,set,", ",decide,"),
+     (), "has no set column: it was written by an earlier tabletop — start a new results file"),
 ])
 def test_resume_refuses_a_file_it_cannot_finish(tmp_path, make, args, said):
     """Each refused in one line, exit 2, the file left as it was."""
