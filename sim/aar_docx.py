@@ -3,13 +3,14 @@
 It has the sections of the Markdown and HTML reports, in their order and under their
 headings (`sim.report.SECTIONS`), built as a `sim.doc_blocks.Handout` and written through
 python-docx. Who led each incident is the reports' chart, as a PNG (python-docx places no
-SVG), then the spans it draws as a table, the first `sim.aar.LISTED` of them like every
+SVG), then the spans it draws as a table, the first `sim.aar_lines.LISTED` of them like every
 long list of the reports.
 """
 
 from __future__ import annotations
 
-from sim.aar import DECIDED_BY, HELD_INJECTS, AfterAction, Listed, gather
+from sim.aar import gather
+from sim.aar_lines import DECIDED_BY, HELD_INJECTS, AfterAction, Listed
 from sim.chart import CAPTION, lead_chart_png
 from sim.doc_blocks import Bullets, Handout, Heading, Paragraph, Picture, Table, as_docx
 from sim.outputs import check_writable, writing

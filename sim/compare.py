@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sim import events as ev
-from sim.aar import AfterAction, Moment, gather
+from sim.aar import gather
+from sim.aar_lines import AfterAction, Moment
 from sim.chart import lead_chart_svg
 from sim.journal import Journal
 from sim.loader import load_scenario_text

@@ -16,7 +16,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from sim import rating
-from sim.aar import DECIDED_BY, HELD_INJECTS, AfterAction, gather
+from sim.aar import gather
+from sim.aar_lines import DECIDED_BY, HELD_INJECTS, AfterAction
 from sim.chart import CAPTION, lead_chart_svg
 from sim.errors import TabletopError
 from sim.outputs import check_writable, writing

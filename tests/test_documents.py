@@ -15,7 +15,7 @@ from docx.shared import Inches
 from matplotlib.figure import Figure
 from msel_support import tabletop_ok
 
-from sim import aar
+from sim import aar_lines
 from sim.aar import gather
 from sim.aar_docx import aar_handout
 from sim.chart import CAPTION
@@ -228,7 +228,7 @@ def test_the_aar_ip_as_word_shows_who_led_as_the_chart_then_the_first_spans(tmp_
     journal = tmp_path / "ex.sqlite"
     tabletop_ok("run", SHARED_EXAMPLE, "--journal", journal)
     everything = aar_handout(gather(str(journal)))
-    monkeypatch.setattr(aar, "LISTED", 1)
+    monkeypatch.setattr(aar_lines, "LISTED", 1)
     written = tmp_path / "aar.docx"
     as_docx(aar_handout(gather(str(journal)))).save(written)
     document = Document(written)
