@@ -15,6 +15,19 @@ from tui.screens.hold import HoldModal
 from tui.screens.inject import InjectModal
 
 
+async def holding_m02(pilot, app) -> None:
+    """Once M-01 is delivered, `i` and `h` on the first inject listed (M-02, the next one
+    due): the hold form, asking why and for how long, before anything is journaled."""
+    await step_until(pilot, lambda: "M-01" in app.session.state.delivered)
+    await pilot.press("i")
+    assert isinstance(app.screen, InjectModal)
+    assert app.screen.query_one(OptionList).highlighted == 0
+    await pilot.press("h")
+    await pilot.pause()
+    assert isinstance(app.screen, HoldModal)
+    assert "Hold inject M-02?" in screen_text(app)
+
+
 async def test_an_inject_held_waits_for_the_controllers_hand(tmp_path):
     """Hold M-02 (due at T+12m) before its time, saying why: the clock passes T+12m without
     it, the panel lists it as held; then `i`, the highlighted M-02, Enter fires it. The
@@ -22,14 +35,7 @@ async def test_an_inject_held_waits_for_the_controllers_hand(tmp_path):
     path = tmp_path / "held.sqlite"
     app = make_console(REFERENCE, str(path), 7)
     async with app.run_test(size=(140, 40)) as pilot:
-        await step_until(pilot, lambda: "M-01" in app.session.state.delivered)
-        await pilot.press("i")
-        assert isinstance(app.screen, InjectModal)
-        assert app.screen.query_one(OptionList).highlighted == 0  # M-02, the next one due
-        await pilot.press("h")
-        await pilot.pause()
-        assert isinstance(app.screen, HoldModal)  # why, before anything is journaled
-        assert "Hold inject M-02?" in screen_text(app)
+        await holding_m02(pilot, app)
         assert journal_commands(path) == []
         await pilot.press(*"players already on it", "enter")
         await pilot.pause()
@@ -67,9 +73,7 @@ async def test_h_on_a_held_inject_releases_it_and_one_past_its_time_fires_at_onc
     path = tmp_path / "released.sqlite"
     app = make_console(REFERENCE, str(path), 7)
     async with app.run_test(size=(140, 40)) as pilot:
-        await step_until(pilot, lambda: "M-01" in app.session.state.delivered)
-        await pilot.press("i", "h")
-        await pilot.pause()
+        await holding_m02(pilot, app)
         await pilot.press("enter")  # no reason given: the hold needs none
         await pilot.pause()
         await step_until(pilot, lambda: app.session.clock > 12)
@@ -115,9 +119,7 @@ async def test_an_inject_held_for_a_while_is_pushed_back_and_fires_by_itself_the
     path = tmp_path / "pushed.sqlite"
     app = make_console(REFERENCE, str(path), 7)
     async with app.run_test(size=(140, 40)) as pilot:
-        await step_until(pilot, lambda: "M-01" in app.session.state.delivered)
-        await pilot.press("i", "h")
-        await pilot.pause()
+        await holding_m02(pilot, app)
         await pilot.press("tab", *"soon", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HoldModal)
