@@ -69,6 +69,25 @@ def seat_author(cell: str) -> str:
     return f"{cell} (player cell)"
 
 
+def not_the_cells(command: cmd.Command, cell: str, cells: dict[str, str]) -> str | None:
+    """Why a seat may not give this command (None: it may; `cells` maps each decision to
+    its cell): a seat decides its own cell's decisions, moves for its own cell, and writes
+    notes as its cell; the MSEL, the clock and the ratings are the controller's and the
+    evaluators'."""
+    if isinstance(command, cmd.Decide):
+        owner = cells.get(command.decision)
+        if owner is not None and owner != cell:
+            return f"{command.decision} is {owner}'s decision, not {cell}'s"
+        return None if command.by == "player" else "a seat decides as its players"
+    if isinstance(command, cmd.Note):
+        return (None if command.author == seat_author(cell) and command.objective is None
+                else f"a seat's note is by its cell ({seat_author(cell)}) and on no objective")
+    if not isinstance(command, cmd.PLAYER_MOVES):
+        return f"'{command.kind}' is the controller's to do, not a player cell's"
+    return None if command.agency == cell else (f"a seat moves for its own cell ({cell}), "
+                                                f"not for {command.agency}")
+
+
 def inbox_path(journal_path: str) -> str:
     """`ex.sqlite` → `ex.inbox.sqlite`, beside it."""
     stem, _ = os.path.splitext(journal_path)

@@ -10,7 +10,7 @@ import pytest
 
 from sim import commands as cmd
 from sim.errors import JournalError
-from sim.inbox import Inbox, Sent, inbox_path, seat_author
+from sim.inbox import Inbox, Sent, inbox_path, not_the_cells, seat_author
 
 CHOICE = cmd.Decide(decision="D-1", option="monitor")
 LATE = cmd.Decide(decision="D-3", option="follow", incident="watcher")
@@ -77,3 +77,23 @@ def test_an_inbox_changed_by_hand_is_a_clear_error(tmp_path):
             inbox.waiting()
     finally:
         inbox.close()
+
+
+@pytest.mark.parametrize(("command", "reason"), [
+    (CHOICE, None),
+    (cmd.Decide(decision="D-2", option="stand-by"), "D-2 is sheriff's decision, not bp-sector's"),
+    (cmd.Decide(decision="D-1", option="monitor", by="policy"), "a seat decides as its players"),
+    (QUESTION, None),
+    (cmd.Note(text="fine", author="evaluator"),
+     "a seat's note is by its cell (bp-sector (player cell)) and on no objective"),
+    (cmd.Note(text="met", author=seat_author("bp-sector"), objective="O-1"),
+     "a seat's note is by its cell (bp-sector (player cell)) and on no objective"),
+    (cmd.HandOff(agency="bp-sector", incident="watcher", to="sheriff"), None),
+    (cmd.HandOff(agency="task-force", incident="watcher", to="sheriff"),
+     "a seat moves for its own cell (bp-sector), not for task-force"),
+    (cmd.FireInject(inject="M-02"), "'fire_inject' is the controller's to do, not a player "
+                                    "cell's"),
+    (cmd.End(reason="done"), "'end' is the controller's to do, not a player cell's"),
+])
+def test_a_seat_gives_only_its_own_cell_s_commands(command, reason):
+    assert not_the_cells(command, "bp-sector", {"D-1": "bp-sector", "D-2": "sheriff"}) == reason

@@ -24,7 +24,7 @@ from sim import session
 from sim.collector import collector_paused
 from sim.engine import Accepted, Exercise, Refused
 from sim.errors import TabletopError
-from sim.inbox import Inbox, Sent, inbox_path, seat_author
+from sim.inbox import Inbox, Sent, inbox_path, not_the_cells
 from sim.journal import Journal, ran_as
 from sim.loader import load_scenario
 from sim.scenario import Scenario
@@ -71,8 +71,11 @@ class LiveSession:
             if not (self.journal_path and os.path.exists(inbox_path(self.journal_path))):
                 return []  # no seat in the room: no inbox beside the journal
             self.inbox = Inbox(self.journal_path)
-        return [(sent, _not_the_cells(sent.command, sent.cell, self._cells) or sent.command)
-                for sent in self.inbox.waiting()]
+        asked: list[tuple[Sent, cmd.Command | Refused]] = []
+        for sent in self.inbox.waiting():
+            reason = not_the_cells(sent.command, sent.cell, self._cells)
+            asked.append((sent, sent.command if reason is None else Refused(reason)))
+        return asked
 
     def answer_seat(self, sent: Sent, result: Accepted | Refused) -> None:
         """Tell the seat what became of what it sent: journaled at T+…, or refused and
@@ -139,26 +142,6 @@ class LiveSession:
         """Keep the new events in the record the log reads."""
         self.events.extend(fresh)
         return fresh
-
-
-def _not_the_cells(command: cmd.Command, cell: str, cells: dict[str, str]) -> Refused | None:
-    """Why a seat may not give this command (None: it may): a seat decides its own cell's
-    decisions, moves for its own cell, and writes notes as its cell; the MSEL, the clock
-    and the ratings are the controller's and the evaluators'."""
-    if isinstance(command, cmd.Decide):
-        owner = cells.get(command.decision)
-        if owner is not None and owner != cell:
-            return Refused(f"{command.decision} is {owner}'s decision, not {cell}'s")
-        return None if command.by == "player" else Refused("a seat decides as its players")
-    if isinstance(command, cmd.Note):
-        return (None if command.author == seat_author(cell) and command.objective is None
-                else Refused(f"a seat's note is by its cell ({seat_author(cell)}) and on no "
-                             "objective"))
-    agency = getattr(command, "agency", None)
-    if agency is None:
-        return Refused(f"'{command.kind}' is the controller's to do, not a player cell's")
-    return None if agency == cell else Refused(f"a seat moves for its own cell ({cell}), "
-                                               f"not for {agency}")
 
 
 def open_live(scenario_path: str | None, journal_path: str | None, seed: int | None,

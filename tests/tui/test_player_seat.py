@@ -237,9 +237,9 @@ async def test_a_seat_makes_its_cell_s_move_in_the_console_s_move_form(tmp_path)
 
 
 async def test_the_console_refuses_what_is_not_a_seat_s_to_send(tmp_path):
-    """A seat moves, writes and decides for its own cell only: a move for another agency, a
-    note under another name or on an objective, and the controller's own commands are
-    refused, each with its reason, and nothing of them is journaled."""
+    """A seat moves for its own cell only, and never does the controller's part: such
+    commands are refused, each with its reason (every case: test_inbox), and nothing of
+    them is journaled."""
     path = tmp_path / "refused.sqlite"
     await left_at_d1(path)
     before = journal_commands(path)
@@ -247,15 +247,8 @@ async def test_the_console_refuses_what_is_not_a_seat_s_to_send(tmp_path):
     asked = {
         seats.send("bp-sector", cmd.AssumeLead(agency="task-force", incident="watcher")):
             "a seat moves for its own cell (bp-sector), not for task-force",
-        seats.send("bp-sector", cmd.Note(text="fine", author="evaluator")):
-            "a seat's note is by its cell (bp-sector (player cell)) and on no objective",
-        seats.send("bp-sector", cmd.Note(text="met", author="bp-sector (player cell)",
-                                         objective="O-1")):
-            "a seat's note is by its cell (bp-sector (player cell)) and on no objective",
         seats.send("bp-sector", cmd.FireInject(inject="M-02")):
             "'fire_inject' is the controller's to do, not a player cell's",
-        seats.send("bp-sector", cmd.Decide(decision="D-1", option="monitor", by="policy")):
-            "a seat decides as its players",
     }
     again = make_console(None, str(path))
     async with again.run_test(size=(160, 48)) as pilot:
