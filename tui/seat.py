@@ -70,9 +70,8 @@ class PlayerSeat(FollowingApp):
                 yield Static(id="heard-list")
             with VerticalScroll(id="sent"):
                 yield Static(id="sent-list")
-        yield Input(placeholder="w: write to the controller — a question, or what your cell "
-                                "does that no form offers; Enter sends, Esc goes back",
-                    id="note")
+        yield Input(placeholder="w: write to the controller — a question, or what no form "
+                                "offers (Enter sends)", id="note")
         yield Footer()
 
     def on_mount(self) -> None:
