@@ -31,15 +31,16 @@ class HoldModal(CommandModal):
 
     def form(self) -> ComposeResult:
         yield Static(inject_label(self.inject, self.state), classes="prompt")
-        yield Static("It will not fire by itself; fire it by hand with Enter in the inject "
-                     "list, or release it with h there.", classes="prompt")
+        yield Static("Held, it does not fire by itself: fire it by hand (Enter in the inject "
+                     "list), release it (h there), or hold it only for a while.",
+                     classes="prompt")
         with Horizontal(classes="row"):
             yield Label("Why", classes="field")
             yield Input(placeholder="for the AAR/IP; may stay empty", id="why", compact=True)
         with Horizontal(classes="row"):
             yield Label("For", classes="field")
-            yield Input(placeholder="empty: until you release it; 20m: it fires by itself "
-                                    "again then", id="for", compact=True)
+            yield Input(placeholder="empty: until released; 20m: it fires by itself then",
+                        id="for", compact=True)
         yield Button("Hold the inject", id="send", variant="warning", compact=True)
 
     @on(Input.Submitted)
