@@ -41,3 +41,10 @@ def test_inject_modal(snap_compare, size):
     """`i` at T+8m: the MSEL injects still to come with their HSEEP columns, and the line
     that opens an ad-hoc inject."""
     assert snap_compare(console(), press=[*TO_FIRST_DECISION, "i"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_hold_form(snap_compare, size):
+    """`i`, `h` at T+8m: M-02 as the MSEL lists it, what a hold does, and the two lines
+    that ask why and for how long."""
+    assert snap_compare(console(), press=[*TO_FIRST_DECISION, "i", "h"], terminal_size=size)
