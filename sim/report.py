@@ -33,7 +33,7 @@ SECTIONS = (
     ("exchanges", "Handoffs, coordination and approvals"),
     ("msel", "Injects delivered (MSEL)"),
     ("timeline", "Timeline"),
-    ("notes", "Evaluator and controller notes"),
+    ("notes", "Notes: evaluators, controllers and player cells"),
     ("plan", "Appendix A: Improvement plan"),
     ("rule", "Appendix B: How the proposed ratings are derived"),
 )

@@ -19,6 +19,7 @@ from sim.aar_docx import write_docx
 from sim.cli import app
 from sim.engine import Exercise
 from sim.headless import play_out
+from sim.inbox import seat_author
 from sim.journal import Journal
 from sim.loader import load_scenario_text
 from sim.report import SECTIONS, write_report
@@ -206,3 +207,16 @@ def test_gathering_the_aar_makes_no_reference_cycles(tmp_path):
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_a_player_cell_s_note_from_its_seat_is_among_the_notes_of_the_room(tmp_path):
+    """What a cell wrote at its seat reaches the AAR/IP by its cell's name, beside the
+    evaluators' and controllers' notes."""
+    path = journal_of(tmp_path / "ex.sqlite", world(HELD_MSEL), moves=[
+        (12.0, cmd.Note(text="Who leads over the strip?", author=seat_author("bp"))),
+        (14.0, cmd.Note(text="bp asked who leads", author="evaluator"))])
+    notes = write_report(path, "md").split("## Notes: evaluators, controllers and player "
+                                           "cells")[1].split("\n## ")[0]
+    assert [line for line in notes.splitlines() if line.startswith("- ")] == [
+        "- 02:12 T+12m Who leads over the strip? — bp (player cell)",
+        "- 02:14 T+14m bp asked who leads — evaluator"]
