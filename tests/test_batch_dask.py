@@ -24,16 +24,19 @@ STORY = ROOT / "tests" / "scenarios" / "batch-story.yaml"
 
 
 def test_same_rows_on_a_local_dask_cluster_as_in_one_process(tmp_path):
-    """Two worker processes on a LocalCluster write the CSV `--jobs 1` writes."""
+    """Two worker processes on a LocalCluster write the CSV `--jobs 1` writes — a value
+    `--set` puts in every run travelling with the rest."""
     outputs = []
     for where in (("--jobs", "1"), ("--dask", "local")):
         path = tmp_path / f"{where[1]}.csv"
-        result = tabletop("batch", STORY, "--runs", "10", *where, "-o", path)
+        result = tabletop("batch", STORY, "--runs", "10", *where, "-o", path,
+                          "--set", "channels.liaison.latency=5m")
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
         outputs.append((path.read_text(encoding="utf-8"), result.stdout))
     assert outputs[0] == outputs[1]
     assert len(outputs[0][0].splitlines()) == 1 + 3 * 10
+    assert outputs[0][1].startswith("Set in every run: channels.liaison.latency=5m\n")
 
 
 def listening(port: int) -> bool:
