@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,9 +27,9 @@ from sim.errors import JournalError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sent (
-    n INTEGER PRIMARY KEY, wall TEXT NOT NULL, cell TEXT NOT NULL, command TEXT NOT NULL,
+    n INTEGER PRIMARY KEY, wall TEXT NOT NULL, seat TEXT NOT NULL, command TEXT NOT NULL,
     answered INTEGER NOT NULL DEFAULT 0, t REAL, refused TEXT)
-"""
+"""  # seat: the seat's cells, comma-separated (an id holds no comma)
 BUSY_MS = 5000  # a seat and the console may write at once: SQLite waits its turn for us
 
 _MOVES = {  # a move in a few words, for the seat's list and the controller's notice
@@ -44,10 +45,11 @@ _MOVES = {  # a move in a few words, for the seat's list and the controller's no
 
 @dataclass(frozen=True)
 class Sent:
-    """What one seat sent, and the console's answer once it has one."""
+    """What one seat sent (the seat of one cell, or of a table playing several), and the
+    console's answer once it has one."""
 
     n: int
-    cell: str
+    cells: tuple[str, ...]
     command: cmd.Command
     answered: bool = False
     t: float | None = None  # the sim time it was journaled at
@@ -64,28 +66,37 @@ class Sent:
         return _MOVES.get(c.kind, c.kind).format(**c.model_dump(by_alias=True))
 
 
-def seat_author(cell: str) -> str:
-    """Who a note sent from a cell's seat is by, in the journal and the AAR/IP."""
-    return f"{cell} (player cell)"
+def seat_of(cells: Sequence[str]) -> str:
+    """A seat in words: `bp-sector`, `bp-sector and sector-hq`."""
+    return cells[0] if len(cells) == 1 else f"{', '.join(cells[:-1])} and {cells[-1]}"
 
 
-def not_the_cells(command: cmd.Command, cell: str, cells: dict[str, str]) -> str | None:
-    """Why a seat may not give this command (None: it may; `cells` maps each decision to
-    its cell): a seat decides its own cell's decisions, moves for its own cell, and writes
-    notes as its cell; the MSEL, the clock and the ratings are the controller's and the
-    evaluators'."""
+def seat_author(*cells: str) -> str:
+    """Who a note sent from a seat is by, in the journal and the AAR/IP: `bp-sector
+    (player cell)`, `bp-sector and sector-hq (player cells)`."""
+    return f"{seat_of(cells)} (player cell{'s' if len(cells) > 1 else ''})"
+
+
+def not_the_cells(command: cmd.Command, cells: Sequence[str],
+                  deciders: dict[str, str]) -> str | None:
+    """Why a seat may not give this command (None: it may; `deciders` maps each decision
+    to its cell): a seat decides its own cells' decisions, moves for its own cells, and
+    writes notes as its cells; the MSEL, the clock and the ratings are the controller's and
+    the evaluators'."""
+    mine = " or ".join(cells)
     if isinstance(command, cmd.Decide):
-        owner = cells.get(command.decision)
-        if owner is not None and owner != cell:
-            return f"{command.decision} is {owner}'s decision, not {cell}'s"
+        owner = deciders.get(command.decision)
+        if owner is not None and owner not in cells:
+            return f"{command.decision} is {owner}'s decision, not {mine}'s"
         return None if command.by == "player" else "a seat decides as its players"
     if isinstance(command, cmd.Note):
-        return (None if command.author == seat_author(cell) and command.objective is None
-                else f"a seat's note is by its cell ({seat_author(cell)}) and on no objective")
+        author = seat_author(*cells)
+        return (None if command.author == author and command.objective is None
+                else f"a seat's note is by its cells ({author}) and on no objective")
     if not isinstance(command, cmd.PLAYER_MOVES):
         return f"'{command.kind}' is the controller's to do, not a player cell's"
-    return None if command.agency == cell else (f"a seat moves for its own cell ({cell}), "
-                                                f"not for {command.agency}")
+    return None if command.agency in cells else (f"a seat moves for its own cells ({mine}), "
+                                                 f"not for {command.agency}")
 
 
 def inbox_path(journal_path: str) -> str:
@@ -112,11 +123,11 @@ class Inbox:
     def close(self) -> None:
         self._db.close()
 
-    def send(self, cell: str, command: cmd.Command) -> int:
+    def send(self, cells: Sequence[str], command: cmd.Command) -> int:
         """What a seat asks for, committed before this returns; its number."""
         wall = datetime.now(UTC).isoformat(timespec="milliseconds")
-        cursor = self._run("INSERT INTO sent (wall, cell, command) VALUES (?, ?, ?)",
-                           (wall, cell, command.model_dump_json(by_alias=True)))
+        cursor = self._run("INSERT INTO sent (wall, seat, command) VALUES (?, ?, ?)",
+                           (wall, ",".join(cells), command.model_dump_json(by_alias=True)))
         return int(cursor.lastrowid or 0)
 
     def waiting(self) -> list[Sent]:
@@ -129,16 +140,17 @@ class Inbox:
         self._run("UPDATE sent SET answered = 1, t = ?, refused = ? WHERE n = ?",
                   (t, refused, n))
 
-    def sent_by(self, cell: str) -> list[Sent]:
+    def sent_by(self, cells: Sequence[str]) -> list[Sent]:
         """Everything one seat sent, with the answers so far."""
-        return self._sent("cell = ?", (cell,))
+        return self._sent("seat = ?", (",".join(cells),))
 
     def _sent(self, where: str, args: tuple) -> list[Sent]:
-        rows = self._run("SELECT n, cell, command, answered, t, refused FROM sent "
+        rows = self._run("SELECT n, seat, command, answered, t, refused FROM sent "
                          f"WHERE {where} ORDER BY n", args).fetchall()
         try:
-            return [Sent(n, cell, cmd.COMMANDS.validate_json(command), bool(answered), t,
-                         refused) for n, cell, command, answered, t, refused in rows]
+            return [Sent(n, tuple(seat.split(",")), cmd.COMMANDS.validate_json(command),
+                         bool(answered), t, refused)
+                    for n, seat, command, answered, t, refused in rows]
         except ValidationError:
             raise JournalError(f"{self.path}: the seats' inbox holds something that is not a "
                                "tabletop command — it was changed by hand; move it aside "

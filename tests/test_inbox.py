@@ -10,7 +10,7 @@ import pytest
 
 from sim import commands as cmd
 from sim.errors import JournalError
-from sim.inbox import Inbox, Sent, inbox_path, not_the_cells, seat_author
+from sim.inbox import Inbox, Sent, inbox_path, not_the_cells, seat_author, seat_of
 
 CHOICE = cmd.Decide(decision="D-1", option="monitor")
 LATE = cmd.Decide(decision="D-3", option="follow", incident="watcher")
@@ -21,20 +21,20 @@ def test_what_a_seat_sends_is_on_disk_for_the_console_and_answered_back(tmp_path
     journal = str(tmp_path / "ex.sqlite")
     seat, console = Inbox(journal), Inbox(journal)  # two processes' connections, in effect
     try:
-        first = seat.send("bp-sector", CHOICE)
-        second = seat.send("task-force", LATE)
-        third = seat.send("bp-sector", QUESTION)
-        assert console.waiting() == [Sent(first, "bp-sector", CHOICE),
-                                     Sent(second, "task-force", LATE),
-                                     Sent(third, "bp-sector", QUESTION)]
+        first = seat.send(["bp-sector"], CHOICE)
+        second = seat.send(["task-force"], LATE)
+        third = seat.send(["bp-sector"], QUESTION)
+        assert console.waiting() == [Sent(first, ("bp-sector",), CHOICE),
+                                     Sent(second, ("task-force",), LATE),
+                                     Sent(third, ("bp-sector",), QUESTION)]
         console.answer(first, 9.0, None)
         console.answer(second, 9.0, "decision D-3 is closed")
-        assert console.waiting() == [Sent(third, "bp-sector", QUESTION)]
+        assert console.waiting() == [Sent(third, ("bp-sector",), QUESTION)]
         console.answer(third, 11.0, None)
         assert console.waiting() == []
-        assert seat.sent_by("bp-sector") == [Sent(first, "bp-sector", CHOICE, True, 9.0, None),
-                                             Sent(third, "bp-sector", QUESTION, True, 11.0)]
-        assert seat.sent_by("task-force")[0].refused == "decision D-3 is closed"
+        assert seat.sent_by(["bp-sector"]) == [Sent(first, ("bp-sector",), CHOICE, True, 9.0, None),
+                                             Sent(third, ("bp-sector",), QUESTION, True, 11.0)]
+        assert seat.sent_by(["task-force"])[0].refused == "decision D-3 is closed"
     finally:
         seat.close()
         console.close()
@@ -57,7 +57,7 @@ def test_what_a_seat_sends_is_on_disk_for_the_console_and_answered_back(tmp_path
     (cmd.Act(agency="bp", incident="watcher", action="observe"), "'observe' on watcher"),
 ])
 def test_what_was_sent_reads_in_a_few_words(command, said):
-    assert Sent(1, "bp", command).said == said
+    assert Sent(1, ("bp",), command).said == said
 
 
 def test_an_inbox_that_cannot_be_written_is_a_clear_error(tmp_path):
@@ -70,7 +70,7 @@ def test_an_inbox_changed_by_hand_is_a_clear_error(tmp_path):
     journal = str(tmp_path / "ex.sqlite")
     Inbox(journal).close()
     with sqlite3.connect(inbox_path(journal)) as db:
-        db.execute("INSERT INTO sent (wall, cell, command) VALUES ('now', 'bp', '{\"kind\": 1}')")
+        db.execute("INSERT INTO sent (wall, seat, command) VALUES ('now', 'bp', '{\"kind\": 1}')")
     inbox = Inbox(journal)
     try:
         with pytest.raises(JournalError, match="not a tabletop command — it was changed by hand"):
@@ -85,15 +85,34 @@ def test_an_inbox_changed_by_hand_is_a_clear_error(tmp_path):
     (cmd.Decide(decision="D-1", option="monitor", by="policy"), "a seat decides as its players"),
     (QUESTION, None),
     (cmd.Note(text="fine", author="evaluator"),
-     "a seat's note is by its cell (bp-sector (player cell)) and on no objective"),
+     "a seat's note is by its cells (bp-sector (player cell)) and on no objective"),
     (cmd.Note(text="met", author=seat_author("bp-sector"), objective="O-1"),
-     "a seat's note is by its cell (bp-sector (player cell)) and on no objective"),
+     "a seat's note is by its cells (bp-sector (player cell)) and on no objective"),
     (cmd.HandOff(agency="bp-sector", incident="watcher", to="sheriff"), None),
     (cmd.HandOff(agency="task-force", incident="watcher", to="sheriff"),
-     "a seat moves for its own cell (bp-sector), not for task-force"),
+     "a seat moves for its own cells (bp-sector), not for task-force"),
     (cmd.FireInject(inject="M-02"), "'fire_inject' is the controller's to do, not a player "
                                     "cell's"),
     (cmd.End(reason="done"), "'end' is the controller's to do, not a player cell's"),
 ])
 def test_a_seat_gives_only_its_own_cell_s_commands(command, reason):
-    assert not_the_cells(command, "bp-sector", {"D-1": "bp-sector", "D-2": "sheriff"}) == reason
+    assert not_the_cells(command, ["bp-sector"], {"D-1": "bp-sector", "D-2": "sheriff"}) == reason
+
+
+def test_a_table_playing_several_cells_has_one_seat_for_them_all():
+    table = ["bp-sector", "sector-hq"]
+    deciders = {"D-1": "bp-sector", "D-2": "sheriff"}
+    assert seat_author(*table) == "bp-sector and sector-hq (player cells)"
+    assert seat_of(["a", "b", "c"]) == "a, b and c"
+    assert not_the_cells(cmd.AssumeLead(agency="sector-hq", incident="w"), table, deciders) \
+        is None
+    assert not_the_cells(CHOICE, table, deciders) is None
+    assert not_the_cells(cmd.Note(text="?", author=seat_author(*table)), table, deciders) is None
+    assert not_the_cells(QUESTION, table, deciders) == (
+        "a seat's note is by its cells (bp-sector and sector-hq (player cells)) and on no "
+        "objective")
+    assert not_the_cells(cmd.Notify(agency="task-force", incident="w", to="bp-sector"), table,
+                         deciders) == ("a seat moves for its own cells (bp-sector or "
+                                       "sector-hq), not for task-force")
+    assert not_the_cells(cmd.Decide(decision="D-2", option="x"), table, deciders) == (
+        "D-2 is sheriff's decision, not bp-sector or sector-hq's")

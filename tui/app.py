@@ -25,6 +25,7 @@ from sim import commands as cmd
 from sim import events as ev
 from sim.engine import Accepted, Refused
 from sim.errors import TabletopError
+from sim.inbox import seat_of
 from sim.rating import proposals, record_rating
 from sim.timeline import tplus
 from sim.variants import Setting
@@ -198,7 +199,7 @@ class TabletopApp(ForkInReview, App):
         for sent, asked in self._guard(self.session.seat_requests):
             result = asked if isinstance(asked, Refused) else self.submit(asked)
             self._guard(self.session.answer_seat, sent, result)
-            self.notify(f"From {sent.cell}'s seat: {sent.said}"
+            self.notify(f"From {seat_of(sent.cells)}'s seat: {sent.said}"
                         + (f" — refused: {result.reason}" if isinstance(result, Refused)
                            else ""), title=SEAT_NOTICE.get(sent.command.kind,
                                                            "A player cell moved"))

@@ -9,6 +9,8 @@ it, say when the deadline passed first — and the seat shows which."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,7 +23,7 @@ from sim import commands as cmd
 from sim import events as ev
 from sim.engine import Refused
 from sim.errors import TabletopError
-from sim.inbox import Inbox, Sent, seat_author
+from sim.inbox import Inbox, Sent, seat_author, seat_of
 from sim.references import unknown
 from sim.timeline import describe, tplus, wall
 from tui.display import FollowingApp
@@ -47,14 +49,16 @@ class PlayerSeat(FollowingApp):
     #note { dock: bottom; margin-bottom: 1; }
     """
 
-    def __init__(self, journal_path: str, cell: str):
+    def __init__(self, journal_path: str, cells: Sequence[str]):
         super().__init__(journal_path)
         agencies = [a.id for a in self.scenario.agencies]
-        if cell not in agencies:
-            self.journal.close()
-            raise TabletopError(f"--cell {cell}: {unknown('agency', cell, agencies)}")
-        self.cell = cell
-        self.title = f"tabletop — {cell}'s seat"
+        for cell in cells:
+            if cell not in agencies:
+                self.journal.close()
+                raise TabletopError(f"--cell {cell}: {unknown('agency', cell, agencies)}")
+        self.cells = tuple(dict.fromkeys(cells))  # a table may play several agencies
+        self.seat = seat_of(self.cells)
+        self.title = f"tabletop — {self.seat}'s seat"
         self.decisions = {d.id: d for d in self.scenario.decisions}
         self.inbox = Inbox(journal_path)
         self.sent: list[Sent] = []
@@ -75,8 +79,8 @@ class PlayerSeat(FollowingApp):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#options").border_title = f"Decisions for {self.cell}: Enter chooses"
-        self.query_one("#heard").border_title = f"Injects, messages and answers to {self.cell}"
+        self.query_one("#options").border_title = f"Decisions for {self.seat}: Enter chooses"
+        self.query_one("#heard").border_title = f"Injects, messages and answers to {self.seat}"
         self.query_one("#sent").border_title = "What you sent"
         super().on_mount()
         self.query_one("#options").focus()
@@ -94,7 +98,7 @@ class PlayerSeat(FollowingApp):
         self.heard += [e for e in fresh if self._reaches_cell(e)]
         mine = tuple(d for d in sorted(self.state.open_decisions.values(),
                                        key=lambda d: (d.opened, d.decision))
-                     if d.cell == self.cell)
+                     if d.cell in self.cells)
         options = self.query_one("#options", OptionList)
         if mine != self.listed:
             self.listed = mine
@@ -103,8 +107,8 @@ class PlayerSeat(FollowingApp):
         else:  # the same decisions: only the time left changes, in their headings
             for decision in mine:
                 options.replace_option_prompt(self._key(decision), self._heading(decision))
-        led = [f"{i.id} ({i.zone})" for i in self.state.incidents.values()
-               if i.present and i.lead == self.cell]
+        led = [f"{i.id} ({i.zone}{'' if len(self.cells) == 1 else f', {i.lead}'})"
+               for i in self.state.incidents.values() if i.present and i.lead in self.cells]
         options.border_subtitle = f"You lead: {', '.join(led)}" if led else "You lead nothing"
         self.query_one("#heard-list", Static).update(self._heard())
         self.query_one("#sent-list", Static).update(self._sent())
@@ -121,7 +125,7 @@ class PlayerSeat(FollowingApp):
         note = message.value.strip()
         if not note:
             self.action_back()
-        elif not isinstance(self.submit(cmd.Note(text=note, author=seat_author(self.cell))),
+        elif not isinstance(self.submit(cmd.Note(text=note, author=seat_author(*self.cells))),
                             Refused):
             message.input.clear()
             self.action_back()
@@ -133,7 +137,7 @@ class PlayerSeat(FollowingApp):
         inbox cannot take it: then the form or the note stays as typed, and the seat says
         why.)"""
         try:
-            n = self.inbox.send(self.cell, command)
+            n = self.inbox.send(self.cells, command)
         except TabletopError as error:
             self.notify(str(error), title="Not sent", severity="error", timeout=15)
             return Refused(f"not sent — {error}")
@@ -141,7 +145,7 @@ class PlayerSeat(FollowingApp):
         return n
 
     def action_move(self) -> None:
-        self.push_screen(MoveModal(self.scenario, self.state, cell=self.cell))
+        self.push_screen(MoveModal(self.scenario, self.state, cells=self.cells))
 
     def action_write(self) -> None:
         self.query_one("#note", Input).focus()
@@ -157,7 +161,7 @@ class PlayerSeat(FollowingApp):
         """What this seat sent, with the answers; as last read if the inbox cannot be read
         now (the seat goes on following the journal, and says so once)."""
         try:
-            sent = self.inbox.sent_by(self.cell)
+            sent = self.inbox.sent_by(self.cells)
         except TabletopError as error:
             if str(error) != self.inbox_problem:
                 self.inbox_problem = str(error)
@@ -186,7 +190,8 @@ class PlayerSeat(FollowingApp):
 
     def _heading(self, decision) -> Text:
         prompt = self.decisions[decision.decision].prompt
-        about = f" · {decision.incident}" if decision.incident else ""
+        about = "".join(f" · {part}" for part in (
+            decision.cell if len(self.cells) > 1 else None, decision.incident) if part)
         return Text.assemble((f"{decision.decision}{about}", "bold"),
                              f" · {self.time_left(decision)}\n", " ".join(prompt.split()))
 
@@ -195,11 +200,11 @@ class PlayerSeat(FollowingApp):
         shared, asked to lead, to act or to deconflict), or the answer to what it asked
         (its handoff accepted or declined, deconfliction granted, approval given)."""
         if isinstance(event, ev.InjectDelivered):
-            return self.cell in event.to
+            return any(cell in event.to for cell in self.cells)
         if event.kind in ANSWERS:
-            return getattr(event, ANSWERS[event.kind]) == self.cell
-        return event.kind in MESSAGES and self.cell in (getattr(event, "to", None),
-                                                        getattr(event, "with_", None))
+            return getattr(event, ANSWERS[event.kind]) in self.cells
+        return event.kind in MESSAGES and bool({getattr(event, "to", None),
+                                                getattr(event, "with_", None)} & set(self.cells))
 
     def _heard(self) -> Group | Text:
         if not self.heard:

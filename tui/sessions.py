@@ -73,7 +73,7 @@ class LiveSession:
             self.inbox = Inbox(self.journal_path)
         asked: list[tuple[Sent, cmd.Command | Refused]] = []
         for sent in self.inbox.waiting():
-            reason = not_the_cells(sent.command, sent.cell, self._cells)
+            reason = not_the_cells(sent.command, sent.cells, self._cells)
             asked.append((sent, sent.command if reason is None else Refused(reason)))
         return asked
 

@@ -105,8 +105,9 @@ def display(
 def seat(
     journal: Annotated[str, typer.Argument(metavar="JOURNAL", help="The live exercise's "
                                            "journal (the one 'tabletop play' writes).")],
-    cell: Annotated[str, typer.Option("--cell", metavar="AGENCY", help="The player cell "
-                                      "(agency) whose seat this is.")],
+    cells: Annotated[list[str], typer.Option(
+        "--cell", metavar="AGENCY", help="The player cell (agency) whose seat this is; "
+                                         "repeat it for a table that plays several.")],
 ) -> None:
     """A player cell's own seat beside the console: the injects sent to the cell and the
     decisions open to it; Enter on an option sends the cell's choice, `m` a move of its
@@ -114,10 +115,12 @@ def seat(
     says why).
 
     Example: tabletop seat ex.sqlite --cell bp-sector   (beside the console on ex.sqlite)
+
+    Example: tabletop seat ex.sqlite --cell bp-sector --cell sector-hq   (a federal table)
     """
     from tui.seat import PlayerSeat
 
-    screen = PlayerSeat(journal, cell)
+    screen = PlayerSeat(journal, cells)
     screen.run()
     if screen.return_code:  # the journal became unreadable (Textual has printed why)
         raise typer.Exit(screen.return_code)

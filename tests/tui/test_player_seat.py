@@ -61,7 +61,7 @@ async def left_at_d1(path) -> None:
 def inbox_of(path: str) -> list:
     inbox = Inbox(path)
     try:
-        return inbox.sent_by("bp-sector")
+        return inbox.sent_by(["bp-sector"])
     finally:
         inbox.close()
 
@@ -75,7 +75,7 @@ async def test_a_seat_shows_its_cell_s_injects_and_decisions_and_sends_a_choice(
     exercise.advance_to(13.0)
     exercise.flush()
     m01, m02 = (next(i for i in exercise.scenario.injects if i.id == n) for n in ("M-01", "M-02"))
-    seat = PlayerSeat(path, "bp-sector")
+    seat = PlayerSeat(path, ["bp-sector"])
     async with seat.run_test(size=(200, 50)) as pilot:
         shown = await showing(pilot, seat, "D-1 · 5 minutes left")
         assert "The contact is over partner territory. What does the sector do?" in shown
@@ -92,7 +92,7 @@ async def test_a_seat_shows_its_cell_s_injects_and_decisions_and_sends_a_choice(
         answering.answer(sent[0].n, 13.0, None)
         answering.close()
         await showing(pilot, seat, "D-1 → ask-partner: recorded at T+13m")
-    other = PlayerSeat(path, "task-force")
+    other = PlayerSeat(path, ["task-force"])
     async with other.run_test(size=(120, 40)) as pilot:
         assert "No decision is open for you." in await showing(pilot, other, "T+13m")
     exercise.journal.close()
@@ -107,10 +107,10 @@ async def test_the_console_journals_a_seat_s_choice_and_refuses_another_cell_s(t
     async with app.run_test(size=(160, 48)) as pilot:
         await step_until(pilot, lambda: "D-1" in app.session.state.open_decisions)
         seats = Inbox(str(path))
-        wrong = seats.send("task-force", cmd.Decide(decision="D-1", option="monitor"))
-        right = seats.send("bp-sector", cmd.Decide(decision="D-1", option="ask-partner"))
+        wrong = seats.send(["task-force"], cmd.Decide(decision="D-1", option="monitor"))
+        right = seats.send(["bp-sector"], cmd.Decide(decision="D-1", option="ask-partner"))
         await until_taken(pilot, seats)
-        answers = {c.n: c for c in [*seats.sent_by("task-force"), *seats.sent_by("bp-sector")]}
+        answers = {c.n: c for c in [*seats.sent_by(["task-force"]), *seats.sent_by(["bp-sector"])]}
         seats.close()
         clock = app.session.clock
         await pilot.press("q")
@@ -130,7 +130,7 @@ def test_a_seat_for_an_agency_the_scenario_lacks_is_refused(tmp_path):
     start(read_text(REFERENCE), REFERENCE, 7, path).journal.close()
     with pytest.raises(TabletopError, match="--cell bp-sectr: unknown agency 'bp-sectr' — did "
                                             "you mean 'bp-sector'?"):
-        PlayerSeat(path, "bp-sectr")
+        PlayerSeat(path, ["bp-sectr"])
     assert inbox_path(path).endswith("live.inbox.sqlite")
 
 
@@ -138,12 +138,12 @@ async def test_a_choice_sent_while_the_console_is_closed_is_taken_when_it_reopen
     path = tmp_path / "reopen.sqlite"
     await left_at_d1(path)
     seats = Inbox(str(path))
-    sent = seats.send("bp-sector", cmd.Decide(decision="D-1", option="ask-partner"))
+    sent = seats.send(["bp-sector"], cmd.Decide(decision="D-1", option="ask-partner"))
     again = make_console(None, str(path))
     async with again.run_test(size=(160, 48)) as pilot:
         await until_taken(pilot, seats, "the reopened console")
         await pilot.press("q")
-    [answer] = seats.sent_by("bp-sector")
+    [answer] = seats.sent_by(["bp-sector"])
     seats.close()
     assert (answer.n, answer.refused) == (sent, None)
     assert [c.command for c in journal_commands(path)][-1] == cmd.Decide(decision="D-1",
@@ -159,7 +159,7 @@ async def test_a_seat_hears_what_other_agencies_tell_its_cell(tmp_path):
     exercise.submit(cmd.Decide(decision="D-1", option="monitor"))
     exercise.advance_to(60.0)
     exercise.flush()
-    seat = PlayerSeat(path, "partner-guard")
+    seat = PlayerSeat(path, ["partner-guard"])
     async with seat.run_test(size=(200, 50)) as pilot:
         shown = await showing(pilot, seat, "bp-sector informs partner-guard about watcher")
         assert "M-02" not in shown
@@ -174,7 +174,7 @@ async def test_a_seat_writes_to_the_controller_and_the_console_journals_it_as_th
     path = tmp_path / "wrote.sqlite"
     await left_at_d1(path)
     question = "What now? quick: may we move?"
-    seat = PlayerSeat(str(path), "bp-sector")
+    seat = PlayerSeat(str(path), ["bp-sector"])
     async with seat.run_test(size=(200, 50)) as pilot:
         await showing(pilot, seat, "D-1 · ")
         await pilot.press("w", "enter")
@@ -205,7 +205,7 @@ async def test_a_seat_makes_its_cell_s_move_in_the_console_s_move_form(tmp_path)
     move; the seat then shows it recorded."""
     path = tmp_path / "moved.sqlite"
     await left_at_d1(path)
-    seat = PlayerSeat(str(path), "bp-sector")
+    seat = PlayerSeat(str(path), ["bp-sector"])
     async with seat.run_test(size=(200, 50)) as pilot:
         await showing(pilot, seat, "D-1 · ")
         await pilot.press("m")
@@ -225,13 +225,13 @@ async def test_a_seat_makes_its_cell_s_move_in_the_console_s_move_form(tmp_path)
     async with again.run_test(size=(160, 48)) as pilot:
         seats = Inbox(str(path))
         await until_taken(pilot, seats, "the reopened console")
-        [answer] = seats.sent_by("bp-sector")
+        [answer] = seats.sent_by(["bp-sector"])
         seats.close()
         await pilot.press("q")
     assert answer.answered and answer.refused is None
     assert [c.command for c in journal_commands(path)][-1] == cmd.AssumeLead(
         agency="bp-sector", incident="watcher")
-    seat = PlayerSeat(str(path), "bp-sector")
+    seat = PlayerSeat(str(path), ["bp-sector"])
     async with seat.run_test(size=(200, 50)) as pilot:
         await showing(pilot, seat, "take the lead on watcher: recorded at T+")
 
@@ -245,16 +245,16 @@ async def test_the_console_refuses_what_is_not_a_seat_s_to_send(tmp_path):
     before = journal_commands(path)
     seats = Inbox(str(path))
     asked = {
-        seats.send("bp-sector", cmd.AssumeLead(agency="task-force", incident="watcher")):
-            "a seat moves for its own cell (bp-sector), not for task-force",
-        seats.send("bp-sector", cmd.FireInject(inject="M-02")):
+        seats.send(["bp-sector"], cmd.AssumeLead(agency="task-force", incident="watcher")):
+            "a seat moves for its own cells (bp-sector), not for task-force",
+        seats.send(["bp-sector"], cmd.FireInject(inject="M-02")):
             "'fire_inject' is the controller's to do, not a player cell's",
     }
     again = make_console(None, str(path))
     async with again.run_test(size=(160, 48)) as pilot:
         await until_taken(pilot, seats, "the reopened console")
         await pilot.press("q")
-    answers = {s.n: s.refused for s in seats.sent_by("bp-sector")}
+    answers = {s.n: s.refused for s in seats.sent_by(["bp-sector"])}
     seats.close()
     assert answers == asked
     assert journal_commands(path) == before
@@ -270,14 +270,14 @@ async def test_a_seat_s_move_form_offers_only_incidents_someone_has_detected(tmp
     exercise.flush()
     assert exercise.state.incidents["watcher"].detected_by is None
     offered = {}
-    for cell in (None, "bp-sector"):
-        form = MoveModal(exercise.scenario, exercise.state, cell=cell)
+    for cells in ((), ("bp-sector",)):
+        form = MoveModal(exercise.scenario, exercise.state, cells=cells)
         async with App().run_test() as pilot:
             await pilot.app.push_screen(form)
             incidents = form.query_one("#incident", Select)
-            offered[cell] = incidents.value
+            offered[cells] = incidents.value
     exercise.journal.close()
-    assert offered == {None: "watcher", "bp-sector": Select.NULL}
+    assert offered == {(): "watcher", ("bp-sector",): Select.NULL}
 
 
 async def test_a_seat_whose_inbox_fails_keeps_what_was_typed_and_says_why(tmp_path):
@@ -286,7 +286,7 @@ async def test_a_seat_whose_inbox_fails_keeps_what_was_typed_and_says_why(tmp_pa
     a notice says it was not sent; a choice says the same."""
     path = tmp_path / "broken.sqlite"
     await left_at_d1(path)
-    seat, seen = PlayerSeat(str(path), "bp-sector"), []
+    seat, seen = PlayerSeat(str(path), ["bp-sector"]), []
     async with seat.run_test(size=(200, 50), message_hook=seen.append) as pilot:
         await showing(pilot, seat, "D-1 · ")
         seat.inbox.close()  # as a disk that stopped taking writes would
@@ -321,14 +321,45 @@ async def test_a_seat_hears_the_answers_to_what_its_cell_asked(tmp_path):
     assert said.startswith("county-sheriff ")
     leader = "county-sheriff" if answer.kind == "handoff_accepted" else "bp-sector"
     zone = exercise.state.incidents["watcher"].zone
-    seat = PlayerSeat(path, "bp-sector")
+    seat = PlayerSeat(path, ["bp-sector"])
     async with seat.run_test(size=(200, 50)) as pilot:
         shown = await showing(pilot, seat, said)
         assert ("You lead nothing" if leader != "bp-sector" else
                 f"You lead: watcher ({zone})") in shown
-    sheriff = PlayerSeat(path, "county-sheriff")
+    sheriff = PlayerSeat(path, ["county-sheriff"])
     async with sheriff.run_test(size=(200, 50)) as pilot:
         shown = await showing(pilot, sheriff, "bp-sector asks county-sheriff to take the lead")
         assert said not in shown
         assert ("You lead nothing" if leader != "county-sheriff" else
                 f"You lead: watcher ({zone})") in shown
+
+
+async def test_a_table_playing_two_cells_has_one_seat_for_both(tmp_path):
+    """`--cell bp-sector --cell task-force`: what reaches either (M-01 to the task force) and
+    what either decides (D-1, the sector's, named with its cell), a move form offering both
+    cells and preselecting neither; a note goes out by both, and the console journals it."""
+    path = tmp_path / "table.sqlite"
+    await left_at_d1(path)
+    seat = PlayerSeat(str(path), ["bp-sector", "task-force"])
+    async with seat.run_test(size=(200, 50)) as pilot:
+        shown = await showing(pilot, seat, "D-1 · bp-sector · ")
+        assert "M-01 · " in shown
+        assert seat.title == "tabletop — bp-sector and task-force's seat"
+        await pilot.press("m")
+        await pilot.pause()
+        cells = seat.screen.query_one("#agency", Select)
+        assert cells.value == Select.NULL
+        cells.value = "task-force"  # offered: no InvalidSelectValueError
+        await pilot.press("escape")
+        await pilot.press("w", *"Both of us: who leads?", "enter")
+        await pilot.pause()
+    again = make_console(None, str(path))
+    async with again.run_test(size=(160, 48)) as pilot:
+        seats = Inbox(str(path))
+        await until_taken(pilot, seats, "the reopened console")
+        [answer] = seats.sent_by(["bp-sector", "task-force"])
+        seats.close()
+        await pilot.press("q")
+    assert answer.answered and answer.refused is None
+    assert [c.command for c in journal_commands(path)][-1] == cmd.Note(
+        text="Both of us: who leads?", author="bp-sector and task-force (player cells)")

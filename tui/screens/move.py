@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Label, Select
 
 from sim import commands as cmd
+from sim.inbox import seat_of
 from sim.scenario import Scenario
 from sim.state import State
 from tui.actions import moves
@@ -39,25 +40,25 @@ def resources(scenario: Scenario) -> list[str]:
 
 
 class MoveModal(CommandModal):
-    """Record a move a player cell makes outside the MSEL's decisions (the `cell`'s alone,
-    when given: at its seat)."""
+    """Record a move a player cell makes outside the MSEL's decisions (one of `cells` when
+    given: at their seat)."""
 
     HINT = "Tab: next field · Enter on a list: pick · Record: send · Esc: cancel"
 
     def __init__(self, scenario: Scenario, state: State, kind: str = "assume_lead",
-                 cell: str | None = None):
+                 cells: tuple[str, ...] = ()):
         super().__init__()
-        self.scenario, self.state, self.kind, self.cell = scenario, state, kind, cell
+        self.scenario, self.state, self.kind, self.cells = scenario, state, kind, cells
 
     def heading(self) -> str:
-        return f"A move by {self.cell}" if self.cell else "Record a player move"
+        return f"A move by {seat_of(self.cells)}" if self.cells else "Record a player move"
 
     def form(self) -> ComposeResult:
         agencies = [(a.id, a.id) for a in self.scenario.agencies
-                    if a.id not in self.state.withdrawn and self.cell in (None, a.id)]
+                    if a.id not in self.state.withdrawn and (not self.cells or a.id in self.cells)]
         # at a seat, only what has been detected: the players must not learn of the rest
         present = [(i.id, i.id) for i in self.state.incidents.values()
-                   if i.present and (self.cell is None or i.detected_by is not None)]
+                   if i.present and (not self.cells or i.detected_by is not None)]
         with Horizontal(classes="row"):
             yield Label("Move", classes="field")
             yield Select([(label, kind) for kind, label in moves(self.scenario).items()],
@@ -66,7 +67,8 @@ class MoveModal(CommandModal):
         with Horizontal(classes="row"):
             yield Label("Player cell", classes="field")
             yield Select(agencies, id="agency", compact=True, prompt="which agency moves",
-                         value=self.cell if self.cell and agencies else Select.NULL)
+                         value=agencies[0][1] if self.cells and len(agencies) == 1
+                         else Select.NULL)
         with Horizontal(classes="row"):
             yield Label("Incident", classes="field")
             yield Select(present, id="incident", compact=True,
