@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from matplotlib.figure import Figure
 
 from sim.batch_rows import MET, Row
-from sim.batch_summary import headings, measure_columns, summarize, variant_order
+from sim.batch_summary import headings, legend, measure_columns, summarize, variant_order
 from sim.errors import TabletopError
 from sim.outputs import writing
 
@@ -38,7 +38,7 @@ def plot_distributions(rows: Sequence[Row], path: str, title: str = "") -> None:
     """Draw the batch's distributions per variant into `path`."""
     check_format(path)
     variants = variant_order(rows)
-    short = headings(variants)  # long names (a sweep's) are numbered, and named in a legend
+    short = headings(variants)  # long names (a sweep's) shortened, and named in a legend
     objectives = [c for c in measure_columns(rows) if c.startswith(MET)]
     varying = [c for c in measure_columns(rows) if c not in objectives
                and len({r.get(c) for r in rows if r.get(c) is not None}) > 1]
@@ -57,7 +57,7 @@ def plot_distributions(rows: Sequence[Row], path: str, title: str = "") -> None:
     for ax in axes[panels:]:
         ax.set_visible(False)
     if any(short[v] != v for v in variants):
-        figure.supxlabel("   ".join(f"{short[v]} {v}" for v in variants), fontsize=8)
+        figure.supxlabel("   ".join(legend(variants, short)), fontsize=8)
     runs = sum(1 for r in rows if r["variant"] == variants[0])
     figure.suptitle(f"{title} — {runs} runs per variant (seeds 1–{runs})" if title
                     else f"{runs} runs per variant (seeds 1–{runs})")

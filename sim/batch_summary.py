@@ -154,9 +154,7 @@ def render(rows: Sequence[Row]) -> str:
     counted = (f"{runs[variants[0]]} runs per variant" if len(set(runs.values())) == 1
                else ", ".join(f"{v}: {n} runs" for v, n in runs.items()))
     short = headings(variants)
-    legend = "".join(f"{short[v]} {v}{' (the reference)' if n == 0 else ''}\n"
-                     for n, v in enumerate(variants) if short[v] != v)
-    text = _every_run(rows) + legend + _table(
+    text = _every_run(rows) + "".join(f"{line}\n" for line in legend(variants, short)) + _table(
         f"Summary ({counted}): mean [95% interval]", summarize(rows), short.__getitem__)
     if len(variants) > 1:
         text += "\n\n" + _table(
@@ -179,11 +177,38 @@ HEADING_WIDTH = 20  # a longer variant name (a sweep's, mostly) is shown as [1],
 
 
 def headings(variants: list[str]) -> dict[str, str]:
-    """Each variant's column heading: its name, or, when one of the names is too long for a
-    column, its number in a legend printed above the tables."""
+    """Each variant's column heading: its name; or, when a name is too long for a column,
+    its value when the names are one sweep's values (`40m` for `channels.bilateral
+    liaison.latency=40m`), else its number — the `legend` says what they stand for."""
     if all(len(v) <= HEADING_WIDTH for v in variants):
         return {v: v for v in variants}
+    path = swept_path(variants)
+    if path is not None:
+        values = {v: v[len(path) + 1:] for v in variants}
+        if all(len(value) <= HEADING_WIDTH for value in values.values()):
+            return values
     return {v: f"[{n}]" for n, v in enumerate(variants, start=1)}
+
+
+def swept_path(variants: list[str]) -> str | None:
+    """The path every variant's name sets, when the names are one sweep's `PATH=VALUE`s
+    and nothing else (no variant of the file, no second sweep)."""
+    paths = {v.partition("=")[0] for v in variants}
+    if len(paths) == 1 and all("=" in v and "; " not in v for v in variants):
+        return paths.pop()
+    return None
+
+
+def legend(variants: list[str], short: dict[str, str]) -> list[str]:
+    """What the column headings stand for, when they are not the names: the swept path, or
+    each numbered name; the reference named."""
+    if all(short[v] == v for v in variants):
+        return []
+    path = swept_path(variants)
+    if path is not None and all(short[v] == v[len(path) + 1:] for v in variants):
+        return [f"{path}: each column is one value ({short[variants[0]]}: the reference)"]
+    return [f"{short[v]} {v}{' (the reference)' if n == 0 else ''}"
+            for n, v in enumerate(variants)]
 
 
 def _table(title: str, estimates: dict[str, dict[str, Estimate | None]], heading,

@@ -121,16 +121,25 @@ def test_a_faster_liaison_lets_the_partner_be_told_in_time():
     fast = [r["met_O-2"] for r in rows[40:]]
     assert all(fast) and not all(slow)
     assert all(f >= s for s, f in zip(slow, fast, strict=True))
-    difference = render(rows).split("Difference from [1]")[1]
+    difference = render(rows).split("Difference from 40m")[1]
     assert next(line for line in difference.splitlines()
                 if line.startswith("met_O-2")).endswith("*")
 
 
-def test_long_names_are_numbered_in_the_summary_with_a_legend():
+def test_long_names_are_shortened_in_the_summary_with_a_legend():
+    """One sweep's arms are headed by their values, the path said once; arms of a variant
+    and a sweep, or of two sweeps, are numbered, each named in the legend; short names
+    stand as they are."""
     rows = batch(story_text(), "story.yaml", runs=2, sweeps=parse_sweeps([f"{LIAISON}=40m, 3m"]))
     text = render(rows)
-    assert text.startswith(f"[1] {LIAISON}=40m (the reference)\n[2] {LIAISON}=3m\n")
-    assert "[2] − [1]" in text
+    assert text.startswith(f"{LIAISON}: each column is one value (40m: the reference)\n"
+                           "Summary")
+    assert "3m − 40m" in text
+    both = render(batch(story_text(), "story.yaml", ["base", "desk"], runs=2,
+                        sweeps=parse_sweeps([f"{LIAISON}=40m, 3m"])))
+    assert both.startswith(f"[1] {LIAISON}=40m (the reference)\n[2] {LIAISON}=3m\n"
+                           f"[3] desk; {LIAISON}=40m\n[4] desk; {LIAISON}=3m\nSummary")
+    assert "[4] − [1]" in both
     short = render(batch(story_text(), "story.yaml", ["base", "desk"], runs=2))
     assert "[1]" not in short and "desk − base" in short
 
