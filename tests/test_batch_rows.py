@@ -3,16 +3,11 @@ mini border (fixed latencies): leads, lead gaps, handoffs, violations, defaults,
 
 from __future__ import annotations
 
-import gc
-
-from conftest import world
+from conftest import cycles_left_by, world
 
 from sim import __version__
 from sim.batch import BASE, Arm, run_seeds
-from sim.batch_rows import measures
-from sim.engine import Exercise
-from sim.headless import play_out
-from sim.loader import load_scenario_text, scenario_hash
+from sim.loader import scenario_hash
 
 
 def run_one(text: str, name: str, variant: str | None, seed: int,
@@ -86,12 +81,11 @@ def test_measures_with_nothing_to_measure_are_empty():
 def test_measuring_a_run_makes_no_reference_cycles():
     """`measures` pauses Python's cyclic collector for speed (`sim.collector`), which is only
     sound while measuring leaves no cycles behind."""
-    scenario = load_scenario_text(HAND_WORKED, "story.yaml")
-    events = play_out(Exercise(scenario, 1))
-    gc.collect()
-    gc.disable()
-    try:
-        assert measures(scenario, events)["lead_gaps"] == 1
-        assert gc.collect() == 0
-    finally:
-        gc.enable()
+    assert cycles_left_by(setup=f"""
+        from sim.batch_rows import measures
+        from sim.engine import Exercise
+        from sim.headless import play_out
+        from sim.loader import load_scenario_text
+        scenario = load_scenario_text({HAND_WORKED!r}, "story.yaml")
+        events = play_out(Exercise(scenario, 1))
+        """, work="""assert measures(scenario, events)["lead_gaps"] == 1""") == 0

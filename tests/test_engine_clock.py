@@ -1,17 +1,14 @@
 """The clock a console drives: advance_to includes its boundary, a step budget never splits
 an instant, and the state can be rebuilt at any time from the events alone."""
 
-import gc
 
 import pytest
-from conftest import ROOT, run, world
+from conftest import ROOT, cycles_left_by, run, world
 
 from sim import commands as cmd
 from sim import events as ev
 from sim.engine import Exercise, Refused
-from sim.headless import play_out, policy_for
 from sim.loader import load_scenario_text
-from sim.session import start
 from sim.state import State
 
 
@@ -109,12 +106,12 @@ def test_stepping_makes_no_reference_cycles(name, tmp_path):
     stepping — streams, orders, messages, decisions, commands, journal writes — leaves no
     cycles."""
     path = ROOT / "scenarios" / f"{name}.yaml"
-    exercise = start(path.read_text(), str(path), 1, str(tmp_path / "exercise.sqlite"))
-    gc.collect()
-    gc.disable()
-    try:
+    assert cycles_left_by(setup=f"""
+        from sim.headless import play_out, policy_for
+        from sim.session import start
+        exercise = start(open({str(path)!r}).read(), {str(path)!r}, 1,
+                         {str(tmp_path / "exercise.sqlite")!r})
+        """, work="""
         play_out(exercise, policy_for(exercise.scenario, 1), until=3 * 1440)
         assert exercise.state.counts.get("decision_made", 0) > 0
-        assert gc.collect() == 0
-    finally:
-        gc.enable()
+        """) == 0

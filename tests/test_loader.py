@@ -3,7 +3,6 @@ bad durations and latencies, an unknown format version — each reported at its 
 column with what is wrong and how to fix it; `tabletop validate` exits 2, never a traceback.
 """
 
-import gc
 import json
 import os
 import subprocess
@@ -11,9 +10,9 @@ import sys
 
 import pytest
 from cli_support import refusal, tabletop, unreadable
+from conftest import cycles_left_by
 from loader_support import AGENCIES, problems, refused_by_cli, story, validate, write
 
-from sim.loader import load_scenario
 from sim.values import DURATION_FORMS
 
 
@@ -375,10 +374,5 @@ def test_loading_makes_no_reference_cycles(name):
     """Loading pauses Python's cyclic collector for speed (`sim.collector`), which is only
     sound while parsing, validating and applying the variants leave no cycles behind."""
     path = os.path.join(os.path.dirname(__file__), "..", "scenarios", f"{name}.yaml")
-    gc.collect()
-    gc.disable()
-    try:
-        assert load_scenario(path).id
-        assert gc.collect() == 0
-    finally:
-        gc.enable()
+    assert cycles_left_by(setup="from sim.loader import load_scenario",
+                          work=f"assert load_scenario({path!r}).id") == 0

@@ -1,20 +1,18 @@
 """The AAR/IP of a journal, in Markdown and HTML: every section, every objective and
 violation named, the HTML well-formed and self-contained, people's text escaped."""
 
-import gc
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from cli_support import refusal, tabletop
-from conftest import LIBRARY, SHARED_EXAMPLE, world
+from conftest import LIBRARY, SHARED_EXAMPLE, cycles_left_by, world
 from docx import Document
 from library_support import DAY
 from typer.testing import CliRunner
 
 from sim import commands as cmd
 from sim import events as ev
-from sim.aar import gather
 from sim.aar_docx import write_docx
 from sim.cli import app
 from sim.engine import Exercise
@@ -200,13 +198,8 @@ def test_gathering_the_aar_makes_no_reference_cycles(tmp_path):
     year = next(p for p in SCENARIOS if p.stem == "year-along-the-border")
     text = year.read_text()
     path = journal_of(tmp_path / "year.sqlite", text, last_option(load_scenario_text(text, "y")))
-    gc.collect()
-    gc.disable()
-    try:
-        assert gather(path).seams.total > 0
-        assert gc.collect() == 0
-    finally:
-        gc.enable()
+    assert cycles_left_by(setup="from sim.aar import gather",
+                          work=f"assert gather({path!r}).seams.total > 0") == 0
 
 
 def test_a_player_cell_s_note_from_its_seat_is_among_the_notes_of_the_room(tmp_path):
