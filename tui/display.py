@@ -25,6 +25,15 @@ from tui.widgets.clock import title_and
 FOLLOW_SECONDS = 0.5  # how often the journal is read for what the console wrote
 
 
+def side_by_side(left: str, right: str) -> ComposeResult:
+    """Two scrolling panes side by side in `#below`: `#left` showing the Static
+    `#left-list`, and the same on the right."""
+    with Horizontal(id="below"):
+        for pane in (left, right):
+            with VerticalScroll(id=pane):
+                yield Static(id=f"{pane}-list")
+
+
 class FollowingApp(App):
     """A screen that follows one live exercise's journal read-only (the console is its only
     writer): every `FOLLOW_SECONDS` it folds what was journaled since, then `shown(fresh)`
@@ -105,11 +114,7 @@ class PlayerDisplay(FollowingApp):
     def compose(self) -> ComposeResult:
         yield Static(id="clock")
         yield Static(id="latest")
-        with Horizontal(id="below"):
-            with VerticalScroll(id="earlier"):
-                yield Static(id="earlier-list")
-            with VerticalScroll(id="decisions"):
-                yield Static(id="decisions-list")
+        yield from side_by_side("earlier", "decisions")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -15,7 +15,6 @@ from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -26,7 +25,7 @@ from sim.errors import TabletopError
 from sim.inbox import Inbox, Sent, seat_author, seat_of
 from sim.references import unknown
 from sim.timeline import describe, tplus, wall
-from tui.display import FollowingApp
+from tui.display import FollowingApp, side_by_side
 from tui.screens.move import MoveModal
 
 
@@ -69,11 +68,7 @@ class PlayerSeat(FollowingApp):
     def compose(self) -> ComposeResult:
         yield Static(id="clock")
         yield OptionList(id="options")
-        with Horizontal(id="below"):
-            with VerticalScroll(id="heard"):
-                yield Static(id="heard-list")
-            with VerticalScroll(id="sent"):
-                yield Static(id="sent-list")
+        yield from side_by_side("heard", "sent")
         yield Input(placeholder="w: write to the controller — a question, or what no form "
                                 "offers (Enter sends)", id="note")
         yield Footer()
