@@ -173,7 +173,7 @@ def _every_run(rows: Sequence[Row]) -> str:
                    if first.get(column))
 
 
-HEADING_WIDTH = 20  # a longer variant name (a sweep's, mostly) is shown as [1], [2], …
+HEADING_WIDTH = 20  # a longer variant name (a sweep's, mostly) is shortened: see `headings`
 
 
 def headings(variants: list[str]) -> dict[str, str]:
