@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from matplotlib.figure import Figure
 
 from sim.batch_rows import MET, Row
-from sim.batch_summary import headings, legend, measure_columns, summarize, variant_order
+from sim.batch_summary import (
+    every_run,
+    headings,
+    legend,
+    measure_columns,
+    summarize,
+    variant_order,
+)
 from sim.errors import TabletopError
 from sim.outputs import writing
 
@@ -59,8 +66,9 @@ def plot_distributions(rows: Sequence[Row], path: str, title: str = "") -> None:
     if any(short[v] != v for v in variants):
         figure.supxlabel("   ".join(legend(variants, short)), fontsize=8)
     runs = sum(1 for r in rows if r["variant"] == variants[0])
-    figure.suptitle(f"{title} — {runs} runs per variant (seeds 1–{runs})" if title
-                    else f"{runs} runs per variant (seeds 1–{runs})")
+    terms = every_run(rows)  # a chart travels without the summary: it says them too
+    figure.suptitle((f"{title} — " if title else "") + f"{runs} runs per variant (seeds "
+                    f"1–{runs})" + "".join(f"\n{line}" for line in terms))
     with writing(path):
         figure.savefig(path)
 

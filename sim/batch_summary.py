@@ -154,7 +154,7 @@ def render(rows: Sequence[Row]) -> str:
     counted = (f"{runs[variants[0]]} runs per variant" if len(set(runs.values())) == 1
                else ", ".join(f"{v}: {n} runs" for v, n in runs.items()))
     short = headings(variants)
-    text = _every_run(rows) + "".join(f"{line}\n" for line in legend(variants, short)) + _table(
+    text = "".join(f"{line}\n" for line in [*every_run(rows), *legend(variants, short)]) + _table(
         f"Summary ({counted}): mean [95% interval]", summarize(rows), short.__getitem__)
     if len(variants) > 1:
         text += "\n\n" + _table(
@@ -164,13 +164,13 @@ def render(rows: Sequence[Row]) -> str:
     return text
 
 
-def _every_run(rows: Sequence[Row]) -> str:
-    """The terms every run shared, beside its variant: the fixed choices and `--set` values
-    (the same in every row of a batch: resume refuses rows made on other terms)."""
+def every_run(rows: Sequence[Row]) -> list[str]:
+    """The terms every run shared, beside its variant, a line each: the fixed choices and
+    `--set` values (the same in every row of a batch: resume refuses rows made on other
+    terms)."""
     first = rows[0] if rows else {}
-    return "".join(f"{said} in every run: {first[column]}\n"
-                   for column, said in (("decide", "Chosen"), ("set", "Set"))
-                   if first.get(column))
+    return [f"{said} in every run: {first[column]}"
+            for column, said in (("decide", "Chosen"), ("set", "Set")) if first.get(column)]
 
 
 HEADING_WIDTH = 20  # a longer variant name (a sweep's, mostly) is shortened: see `headings`

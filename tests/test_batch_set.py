@@ -125,3 +125,16 @@ def test_a_section_made_by_a_value_is_checked_like_one_written(option, column, s
     [problem] = refused.value.diagnostics
     assert (problem.file, problem.line, problem.column) == ("--set", 1, column)
     assert said in problem.message
+
+
+def test_the_chart_says_what_every_run_shared_and_what_its_columns_are(tmp_path):
+    """A chart travels without the summary: its title carries the set value, and a sweep's
+    columns, headed by their values, are said to be the path's (matplotlib's SVG keeps each
+    text as a comment beside its glyphs)."""
+    chart = tmp_path / "chart.svg"
+    made = tabletop("batch", STORY, "--runs", "3", "--jobs", "1", "--plot", chart,
+                    "--set", "agencies.bp.capacity=1", "--sweep", f"{LIAISON}=40m, 3m")
+    assert made.returncode == 0, made.stderr
+    drawn = chart.read_text(encoding="utf-8")
+    assert "<!-- Set in every run: agencies.bp.capacity=1 -->" in drawn
+    assert f"<!-- {LIAISON}: each column is one value (40m: the reference) -->" in drawn
