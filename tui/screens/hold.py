@@ -4,6 +4,7 @@ to push it back rather than keep it for the controller's hand, for how long."""
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -12,7 +13,6 @@ from textual.widgets import Button, Input, Label, Static
 from sim import commands as cmd
 from sim.scenario import Inject
 from sim.state import State
-from sim.values import parse_duration
 from tui.screens.form import CommandModal
 from tui.screens.inject import inject_label
 
@@ -47,14 +47,11 @@ class HoldModal(CommandModal):
     @on(Button.Pressed, "#send")
     def submitted(self) -> None:
         held_for = self.query_one("#for", Input).value.strip()
-        try:
-            minutes = parse_duration(held_for) if held_for else None
-        except ValueError as error:
-            self.complain(f"For: {error}")
+        try:  # the command's own check of the length: a duration, and not zero
+            command = cmd.HoldInject.model_validate({
+                "inject": self.inject.id, "for": held_for or None,
+                "why": self.query_one("#why", Input).value.strip()})
+        except ValidationError as error:
+            self.complain(f"For: {error.errors()[0]['msg']}")
             return
-        if minutes is not None and minutes <= 0:
-            self.complain("For: give a length, such as 20m — or leave it empty to hold the "
-                          "inject until you release it")
-            return
-        self.send(cmd.HoldInject(inject=self.inject.id, **{"for": minutes},
-                                 why=self.query_one("#why", Input).value.strip()))
+        self.send(command)
