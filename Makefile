@@ -17,9 +17,10 @@ setup: $(BIN)/tabletop
 play: setup  ## open the facilitator's console on a bundled scenario
 	$(BIN)/tabletop play $(SCENARIO)
 
-test: setup  ## lint, check the import contract, run the tests
+test: setup  ## lint, check the import contract and the engine's types, run the tests
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 bench: setup

@@ -1,30 +1,28 @@
 """What agencies do: respond, lead, send messages over channels, answer handoffs, requests
 and coordination, and act under the rules.
 
-A mixin of `Exercise` (it uses the exercise's `env`, `state`, `world`, `emit` and random
-streams). Agencies' work is short chains of callbacks on SimPy events, not generator
-processes: starting and finishing a process costs two extra SimPy steps and about 4 µs,
-and a year of incursions starts hundreds of thousands of these small activities
-(`bench/engine.py`). Each function does one thing and hands on to the next; they wait
-only through `_on` (an event), `_after` (sim time) and `_when_present` (an agency).
+The first part of an `Exercise` above `sim.running` (it uses the exercise's `env`, `state`,
+`world`, `emit` and random streams). Agencies' work is short chains of callbacks on SimPy
+events, not generator processes: starting and finishing a process costs two extra SimPy
+steps and about 4 µs, and a year of incursions starts hundreds of thousands of these small
+activities (`bench/engine.py`). Each function does one thing and hands on to the next; they
+wait only through `_on` (an event), `_after` (sim time) and `_when_present` (an agency).
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL
 
 from sim import events as ev
 from sim import rules
+from sim.randomness import Samplers
+from sim.running import Running, Then
 from sim.steps import Act, AssumeLead, Coordinate, HandOff, Notify, Request, Share
-
-Process = Generator[simpy.Event, Any, Any]
-Then = Callable[[], Any]
 
 
 class LeadSlots:
@@ -34,11 +32,22 @@ class LeadSlots:
     __slots__ = ("capacity", "count", "queue")
 
     def __init__(self, capacity: int):
-        self.capacity, self.count, self.queue = capacity, 0, deque()
+        self.capacity, self.count = capacity, 0
+        self.queue: deque[str] = deque()
 
 
-class AgencyProcesses:
+class AgencyProcesses(Running):
     """The agencies' side of an `Exercise`."""
+
+    _leading: dict[str, LeadSlots]  # by agency
+    _lead_slot: dict[str, str]  # incident → the agency whose slot leads it
+    _responding: Samplers  # by agency
+    _approving: Samplers  # by authority
+    _carrying: Samplers  # by channel (its `id`)
+    _returned: dict[str, simpy.Event]  # by withdrawn agency
+    _channel_up: dict[tuple[str, ...], simpy.Event]  # by channel down
+    _traffic_clear: dict[str, simpy.Event]  # by zone with traffic
+    _grants_awaited: dict[tuple[str, str], list[simpy.Event]]  # (agency, incident)
 
     def agency_carries_out(self, agency: str, steps: tuple, subject: str | None,
                            force: bool = False) -> None:
@@ -54,7 +63,7 @@ class AgencyProcesses:
                                                    force))
                 return
             incident = step.incident or subject
-            if not self.state.present(incident):
+            if incident is None or not self.state.present(incident):
                 continue  # the contact is gone: nothing left to do about it
             if type(step) is Act:
                 act = partial(self.agency_acts, agency, step.act, incident, force,
@@ -238,8 +247,10 @@ class AgencyProcesses:
             self._act_now(agency, action, incident, zone, approved=False)
             then()
             return
-        asked = dict(incident=incident, agency=agency, by=authority.approval.by,
-                     authority=authority.id, action=action)
+        approval = authority.approval
+        assert approval is not None  # `needs_approval` names only an authority that has one
+        asked: dict[str, Any] = dict(incident=incident, agency=agency, by=approval.by,
+                                     authority=authority.id, action=action)
         self.emit(ev.ApprovalRequested(**asked))
 
         def approved() -> None:
@@ -249,7 +260,7 @@ class AgencyProcesses:
                               approved=True)
             then()
 
-        self._when_present(authority.approval.by, lambda: self._after(
+        self._when_present(approval.by, lambda: self._after(
             self._approving[authority.id](), approved))
 
     def _act_now(self, agency: str, action: str, incident: str, zone: str,
@@ -266,18 +277,6 @@ class AgencyProcesses:
 
     # ------------------------------------------------------------------ waiting
 
-    def _after(self, minutes: float, then: Then) -> None:
-        """`then` once `minutes` of sim time have passed: one SimPy step, no process."""
-        if minutes < 0:
-            raise ValueError(f"negative delay {minutes}")
-        self.env.schedule(_Due(then), NORMAL, minutes)
-
-    def _at_end_of_instant(self, then: Then) -> None:
-        """`then` once everything else due now has happened, and before anything later
-        (SimPy orders the events of one instant by priority, then by when they were
-        scheduled)."""
-        self.env.schedule(_Due(then), NORMAL + 1)
-
     def _when_present(self, agency: str, then: Then) -> None:
         """`then` now, or once a withdrawn agency is back."""
         if agency in self.state.withdrawn:
@@ -286,29 +285,11 @@ class AgencyProcesses:
             then()
 
 
-_STARTS = {AssumeLead: AgencyProcesses._start_lead, HandOff: AgencyProcesses._start_handoff,
+_STARTS: dict[type, Callable[[AgencyProcesses, str, Any, str], None]] = {
+    AssumeLead: AgencyProcesses._start_lead, HandOff: AgencyProcesses._start_handoff,
            Notify: AgencyProcesses._start_notice, Share: AgencyProcesses._start_share,
            Request: AgencyProcesses._start_request,
            Coordinate: AgencyProcesses._start_coordination}
-
-
-class _Due:
-    """A callback SimPy runs at its time: all that `Environment.step` asks of an event (its
-    `callbacks`, and `_ok` true, as a timeout has). Lighter than a `Timeout` carrying a
-    callback, which cost a third more a step, and a year takes half a million of them."""
-
-    __slots__ = ("callbacks", "then")
-    _ok = True
-
-    def __init__(self, then: Then):
-        self.callbacks, self.then = _CALL_THEN, then
-
-
-def _call_then(due: _Due) -> None:
-    due.then()
-
-
-_CALL_THEN = (_call_then,)  # shared: SimPy only reads an event's callbacks, then drops them
 
 
 def _on(event: simpy.Event, then: Then) -> None:

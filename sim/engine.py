@@ -23,17 +23,18 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import simpy
 
 from sim import commands as cmd
 from sim import events as ev
 from sim import rules
-from sim.agencies import AgencyProcesses, LeadSlots
+from sim.agencies import LeadSlots
 from sim.collector import collector_paused
 from sim.randomness import Samplers
 from sim.refusals import refusal
+from sim.running import E
 from sim.scenario import Decision, Order, Scenario
 from sim.scenery import ScenarioProcesses
 from sim.state import State, instance_key
@@ -67,10 +68,10 @@ class Refused:
     reason: str
 
 
-class Exercise(ScenarioProcesses, AgencyProcesses):
+class Exercise(ScenarioProcesses):
     """One run of a scenario: the spec is never changed, everything else lives here. The
-    SimPy processes live in two mixins: what the scenario does (`sim.scenery`) and what
-    agencies do (`sim.agencies`)."""
+    SimPy processes live in the parts below it: what the scenario does (`sim.scenery`) and
+    what agencies do (`sim.agencies`), on the ground of `sim.running`."""
 
     def __init__(self, scenario: Scenario, seed: int = 0, journal: Any = None):
         self.scenario = scenario
@@ -89,8 +90,7 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         self._streams: dict[str, random.Random] = {}
         self._responding = Samplers(self.stream, lambda agency: (
             f"agency:{agency}", self.world.agencies[agency].respond))
-        self._approving = Samplers(self.stream, lambda authority: (
-            f"approval:{authority}", self.world.authorities[authority].approval.latency))
+        self._approving = Samplers(self.stream, self._approval_latency)
         channels = {id(c): c for c in scenario.channels}  # by identity: two may share a label
         self._carrying = Samplers(self.stream, lambda key: (
             f"channel:{channels[key].label}", channels[key].latency))
@@ -119,10 +119,6 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
             return None
         at = self.env.peek()
         return None if at == math.inf else at
-
-    @property
-    def end_time(self) -> float:
-        return self.scenario.clock.duration
 
     def advance_to(self, t: float, budget: int | None = None) -> list[ev.Event]:
         """Process every engine event at or before `t` and return the new facts — stopping
@@ -186,16 +182,9 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
             self.commands += 1
             self.command_takes_effect(command)
 
-    def stream(self, entity: str) -> random.Random:
-        """The random stream of one entity: a choice elsewhere never shifts its draws."""
-        rng = self._streams.get(entity)
-        if rng is None:
-            rng = self._streams[entity] = random.Random(f"{self.seed}:{entity}")
-        return rng
-
     # ------------------------------------------------------------------ facts
 
-    def emit(self, event: ev.Event) -> ev.Event:
+    def emit(self, event: E) -> E:
         """Number and stamp a fact, fold it into the state, queue it for the journal, fire
         triggers."""
         state = self.state
@@ -206,10 +195,10 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
         kind = event.kind
         if kind in self._triggers.kinds:
             self._triggers.fire(event)
-        if kind in GAP_MAY_CHANGE_FOR_INCIDENT:
-            self._reconcile_gap(event.incident)
+        if kind in GAP_MAY_CHANGE_FOR_INCIDENT:  # (its kind says the event has the field)
+            self._reconcile_gap(cast(Any, event).incident)
         elif kind in GAP_MAY_CHANGE_FOR_AGENCY:
-            for incident in state.leading(event.agency):
+            for incident in state.leading(cast(Any, event).agency):
                 self._reconcile_gap(incident)
         return event
 
@@ -258,6 +247,12 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
 
     # ------------------------------------------------------------------ set-up
 
+    def _approval_latency(self, authority: str) -> tuple[str, Any]:
+        """The stream and latency of an authority's approvals (`Samplers` binds them)."""
+        approval = self.world.authorities[authority].approval
+        assert approval is not None  # only an authority that needs approval is asked
+        return f"approval:{authority}", approval.latency
+
     def _start(self) -> None:
         """Start every process in scenario-file order (SimPy breaks ties by insertion)."""
         s = self.scenario
@@ -271,13 +266,12 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
             if inject.at is not None:
                 self.env.process(self.inject_waits(inject, inject.at))
             elif inject.when is not None:
-                self._once(inject.when, lambda e, i=inject: self.env.process(
-                    self.inject_waits(i, i.delay)))
+                self._once(inject.when, partial(self.inject_comes, inject))
         for decision in s.decisions:
             if decision.at is not None:
                 self.decision_opens(decision, decision.at, None)
-            else:
-                self._always(decision.when, lambda e, d=decision: self._open_for(d, e))
+            elif decision.when is not None:
+                self._always(decision.when, partial(self._open_for, decision))
         for order in s.orders:
             self._always(order.when, partial(self._obey, order))
 
@@ -291,9 +285,10 @@ class Exercise(ScenarioProcesses, AgencyProcesses):
     def _obey(self, order: Order, event: ev.Event) -> None:
         """A standing order: its agency (or the incident's lead) carries out its steps."""
         subject = getattr(event, "incident", None)
-        agency = order.agency
+        agency: str | None = order.agency
         if agency == "lead":
-            agency = self.state.incidents[subject].lead if self.state.present(subject) else None
+            now = self.state.incidents.get(subject) if subject is not None else None
+            agency = now.lead if now is not None and now.present else None
         if agency is not None:
             self.agency_carries_out(agency, order.do, subject)
 

@@ -42,42 +42,41 @@ def _event(kind: str):
 
 
 EVENT_TYPES: dict[str, type[Event]] = {}
-ev = dataclass(slots=True, kw_only=True)
 
 
 @_event("exercise_started")
-@ev
+@dataclass(slots=True, kw_only=True)
 class ExerciseStarted(Event):
     title: str
 
 
 @_event("exercise_ended")
-@ev
+@dataclass(slots=True, kw_only=True)
 class ExerciseEnded(Event):
     reason: str
 
 
 @_event("exercise_paused")
-@ev
+@dataclass(slots=True, kw_only=True)
 class ExercisePaused(Event):
     text: str = ""
 
 
 @_event("exercise_resumed")
-@ev
+@dataclass(slots=True, kw_only=True)
 class ExerciseResumed(Event):
     pass
 
 
 @_event("zone_entered")
-@ev
+@dataclass(slots=True, kw_only=True)
 class ZoneEntered(Event):
     incident: Id
     zone: Id
 
 
 @_event("detected")
-@ev
+@dataclass(slots=True, kw_only=True)
 class Detected(Event):
     incident: Id
     by: Id
@@ -85,34 +84,34 @@ class Detected(Event):
 
 
 @_event("incident_left")
-@ev
+@dataclass(slots=True, kw_only=True)
 class IncidentLeft(Event):
     incident: Id
 
 
 @_event("lead_assigned")
-@ev
+@dataclass(slots=True, kw_only=True)
 class LeadAssigned(Event):
     incident: Id
     agency: Id
 
 
 @_event("lead_gap")
-@ev
+@dataclass(slots=True, kw_only=True)
 class LeadGap(Event):
     incident: Id
     zone: Id
 
 
 @_event("lead_gap_closed")
-@ev
+@dataclass(slots=True, kw_only=True)
 class LeadGapClosed(Event):
     incident: Id
     zone: Id
 
 
 @_event("handoff_requested")
-@ev
+@dataclass(slots=True, kw_only=True)
 class HandoffRequested(Event):
     incident: Id
     from_: Id
@@ -120,7 +119,7 @@ class HandoffRequested(Event):
 
 
 @_event("handoff_accepted")
-@ev
+@dataclass(slots=True, kw_only=True)
 class HandoffAccepted(Event):
     incident: Id
     from_: Id
@@ -128,7 +127,7 @@ class HandoffAccepted(Event):
 
 
 @_event("handoff_declined")
-@ev
+@dataclass(slots=True, kw_only=True)
 class HandoffDeclined(Event):
     incident: Id
     from_: Id
@@ -137,7 +136,7 @@ class HandoffDeclined(Event):
 
 
 @_event("coordination_requested")
-@ev
+@dataclass(slots=True, kw_only=True)
 class CoordinationRequested(Event):
     incident: Id
     agency: Id
@@ -147,7 +146,7 @@ class CoordinationRequested(Event):
 
 
 @_event("coordination_granted")
-@ev
+@dataclass(slots=True, kw_only=True)
 class CoordinationGranted(Event):
     incident: Id
     agency: Id
@@ -157,7 +156,7 @@ class CoordinationGranted(Event):
 
 
 @_event("approval_requested")
-@ev
+@dataclass(slots=True, kw_only=True)
 class ApprovalRequested(Event):
     incident: Id
     agency: Id
@@ -167,7 +166,7 @@ class ApprovalRequested(Event):
 
 
 @_event("approval_granted")
-@ev
+@dataclass(slots=True, kw_only=True)
 class ApprovalGranted(Event):
     incident: Id
     agency: Id
@@ -177,7 +176,7 @@ class ApprovalGranted(Event):
 
 
 @_event("action_requested")
-@ev
+@dataclass(slots=True, kw_only=True)
 class ActionRequested(Event):
     incident: Id
     from_: Id
@@ -186,7 +185,7 @@ class ActionRequested(Event):
 
 
 @_event("action_taken")
-@ev
+@dataclass(slots=True, kw_only=True)
 class ActionTaken(Event):
     incident: Id
     agency: Id
@@ -195,7 +194,7 @@ class ActionTaken(Event):
 
 
 @_event("violation")
-@ev
+@dataclass(slots=True, kw_only=True)
 class Violation(Event):
     rule: Id
     incident: Id
@@ -206,7 +205,7 @@ class Violation(Event):
 
 
 @_event("notified")
-@ev
+@dataclass(slots=True, kw_only=True)
 class Notified(Event):
     incident: Id
     from_: Id
@@ -214,7 +213,7 @@ class Notified(Event):
 
 
 @_event("data_shared")
-@ev
+@dataclass(slots=True, kw_only=True)
 class DataShared(Event):
     incident: Id
     from_: Id
@@ -223,7 +222,7 @@ class DataShared(Event):
 
 
 @_event("message_undeliverable")
-@ev
+@dataclass(slots=True, kw_only=True)
 class MessageUndeliverable(Event):
     incident: Id
     from_: Id
@@ -232,7 +231,7 @@ class MessageUndeliverable(Event):
 
 
 @_event("inject_delivered")
-@ev
+@dataclass(slots=True, kw_only=True)
 class InjectDelivered(Event):
     inject: Id
     to: tuple[str, ...]
@@ -240,7 +239,7 @@ class InjectDelivered(Event):
 
 
 @_event("inject_held")
-@ev
+@dataclass(slots=True, kw_only=True)
 class InjectHeld(Event):
     inject: Id
     why: str = ""
@@ -248,13 +247,13 @@ class InjectHeld(Event):
 
 
 @_event("inject_released")
-@ev
+@dataclass(slots=True, kw_only=True)
 class InjectReleased(Event):
     inject: Id
 
 
 @_event("decision_opened")
-@ev
+@dataclass(slots=True, kw_only=True)
 class DecisionOpened(Event):
     decision: Id
     cell: Id
@@ -263,7 +262,7 @@ class DecisionOpened(Event):
 
 
 @_event("decision_made")
-@ev
+@dataclass(slots=True, kw_only=True)
 class DecisionMade(Event):
     decision: Id
     cell: Id
@@ -273,7 +272,7 @@ class DecisionMade(Event):
 
 
 @_event("note")
-@ev
+@dataclass(slots=True, kw_only=True)
 class Note(Event):
     text: str
     author: str
@@ -281,7 +280,7 @@ class Note(Event):
 
 
 @_event("objective_rated")
-@ev
+@dataclass(slots=True, kw_only=True)
 class ObjectiveRated(Event):
     objective: str
     rating: str
@@ -290,37 +289,37 @@ class ObjectiveRated(Event):
 
 
 @_event("channel_down")
-@ev
+@dataclass(slots=True, kw_only=True)
 class ChannelWentDown(Event):
     between: tuple[str, ...]
 
 
 @_event("channel_up")
-@ev
+@dataclass(slots=True, kw_only=True)
 class ChannelCameUp(Event):
     between: tuple[str, ...]
 
 
 @_event("traffic_started")
-@ev
+@dataclass(slots=True, kw_only=True)
 class TrafficStarted(Event):
     zone: Id
 
 
 @_event("traffic_ended")
-@ev
+@dataclass(slots=True, kw_only=True)
 class TrafficEnded(Event):
     zone: Id
 
 
 @_event("agency_withdrawn")
-@ev
+@dataclass(slots=True, kw_only=True)
 class AgencyWithdrawn(Event):
     agency: Id
 
 
 @_event("agency_returned")
-@ev
+@dataclass(slots=True, kw_only=True)
 class AgencyReturned(Event):
     agency: Id
 

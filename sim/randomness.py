@@ -10,7 +10,7 @@ import functools
 import hashlib
 import math
 import random
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from functools import partial
 from itertools import repeat
 from typing import Any
@@ -62,11 +62,11 @@ class Samplers(dict):
     `bind(key)` names the stream and the latency."""
 
     def __init__(self, stream: Callable[[str], random.Random],
-                 bind: Callable[[Hashable], tuple[str, Any]]):
+                 bind: Callable[[Any], tuple[str, Any]]):
         super().__init__()
         self.stream, self.bind = stream, bind
 
-    def __missing__(self, key: Hashable) -> Callable[[], float]:
+    def __missing__(self, key: Any) -> Callable[[], float]:
         entity, latency = self.bind(key)
         made = self[key] = sampler(latency, self.stream(entity))
         return made

@@ -90,8 +90,9 @@ def broken_rules(world: World, state: State, agency: str, action: str, incident:
         holders = ", ".join(where.jurisdiction) or "nobody"
         broken.append(("jurisdiction", f"{agency} has no jurisdiction in {zone} (held by "
                                        f"{holders})"))
-    if held and not approved and all(a.approval for a in held):
-        broken.append(("approval", f"{held[0].id} needs approval by {held[0].approval.by}, "
+    approvers = [a.approval.by for a in held if a.approval]
+    if held and not approved and len(approvers) == len(held):
+        broken.append(("approval", f"{held[0].id} needs approval by {approvers[0]}, "
                                    "and none was given"))
     if verb.touches:
         for reached in world.reached(verb, where):

@@ -2,7 +2,8 @@
 of incidents arriving, the MSEL's injects and their effects (traffic, channel outages,
 withdrawals), and decisions opening and closing.
 
-A mixin of `Exercise`, like `sim.agencies`. The few long-lived actors (the clock, a stream,
+The part of an `Exercise` above `sim.agencies`: its orders and decisions set agencies to
+work. The few long-lived actors (the clock, a stream,
 an inject waiting, an effect lasting) are SimPy processes; what happens once per incident
 or per decision is a timeout with a callback (`_after`), for the reason `sim.agencies`
 gives."""
@@ -10,19 +11,31 @@ gives."""
 from __future__ import annotations
 
 from bisect import bisect
+from collections.abc import Callable
 from functools import partial
 from itertools import accumulate
 
 from sim import events as ev
-from sim.agencies import Process
+from sim.agencies import AgencyProcesses
 from sim.randomness import sampler
+from sim.running import Process
 from sim.scenario import Decision, Inject, Stream
 from sim.state import instance_key
 from sim.steps import ChannelDown, Traffic, Withdraw
 
 
-class ScenarioProcesses:
+class ScenarioProcesses(AgencyProcesses):
     """The scenario's side of an `Exercise`."""
+
+    policy: Callable[[ev.DecisionOpened], str | None] | None  # while `play_out` runs
+    _undecided: dict[str, tuple[Decision, str | None]]  # open decisions, by instance
+    _came_due_held: set[str]  # MSEL injects whose time came while held
+    _outages: dict[tuple[str, ...], int]  # windows open, by channel
+    _absences: dict[str, int]  # windows open, by agency
+
+    def policy_answers(self, opened: ev.DecisionOpened, option: str) -> None:
+        """A headless policy's option for an open decision (the `Exercise` journals it)."""
+        raise NotImplementedError
 
     def exercise_runs(self) -> Process:
         self.emit(ev.ExerciseStarted(title=self.scenario.title))
@@ -78,6 +91,10 @@ class ScenarioProcesses:
                 t += dwell()
             self.incident_moves(f"{stream.id}-{count}", tuple(path), t, stream.detectors)
 
+    def inject_comes(self, inject: Inject, event: ev.Event) -> None:
+        """The event an inject waits for (`when`) happened: it is delivered after its delay."""
+        self.env.process(self.inject_waits(inject, inject.delay))
+
     def inject_waits(self, inject: Inject, delay: float) -> Process:
         yield self.env.timeout(delay)
         if inject.id in self.state.held:  # it waits for the controller's release
@@ -115,9 +132,10 @@ class ScenarioProcesses:
         decision, subject = self._undecided.pop(key)
         self.emit(ev.DecisionMade(decision=decision.id, cell=decision.cell, option=option, by=by,
                                   incident=subject))
-        steps = decision.option(option).do
-        if steps:
-            self.agency_carries_out(decision.cell, steps, subject)
+        chosen = decision.option(option)
+        assert chosen is not None  # refused before: an unknown option never comes this far
+        if chosen.do:
+            self.agency_carries_out(decision.cell, chosen.do, subject)
 
     def _deliver(self, inject: str, to: tuple[str, ...], text: str, effects: tuple) -> None:
         self.emit(ev.InjectDelivered(inject=inject, to=to, text=text))

@@ -7,8 +7,9 @@ any time T from the journal alone (`State.at`). Nothing else holds exercise fact
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sim import events as ev
 
@@ -187,25 +188,25 @@ class State:
     def _rated(self, e: ev.ObjectiveRated) -> None:
         self.ratings[e.objective] = e
 
-    def _channel(self, e: ev.Event) -> None:
+    def _channel(self, e: ev.ChannelWentDown | ev.ChannelCameUp) -> None:
         if e.kind == "channel_down":
             self.channels_down.add(e.between)
         else:
             self.channels_down.discard(e.between)
 
-    def _traffic(self, e: ev.Event) -> None:
+    def _traffic(self, e: ev.TrafficStarted | ev.TrafficEnded) -> None:
         self.traffic[e.zone] += 1 if e.kind == "traffic_started" else -1
         if self.traffic[e.zone] <= 0:
             del self.traffic[e.zone]
 
-    def _agency(self, e: ev.Event) -> None:
+    def _agency(self, e: ev.AgencyWithdrawn | ev.AgencyReturned) -> None:
         if e.kind == "agency_withdrawn":
             self.withdrawn.add(e.agency)
         else:
             self.withdrawn.discard(e.agency)
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[[State, Any], None]] = {
     "exercise_started": State._started, "exercise_ended": State._ended,
     "exercise_paused": State._paused, "exercise_resumed": State._paused,
     "zone_entered": State._entered, "detected": State._detected, "incident_left": State._left,

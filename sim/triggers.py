@@ -50,14 +50,13 @@ class Triggers:
         if kind.key is None and fields:
             kind.key = fields[0]
             kind.attribute = ev.attribute_of(event_filter["event"], kind.key)
-        filed = kind.key in event_filter
-        rest = {k: v for k, v in event_filter.items()
-                if k != "event" and not (filed and k == kind.key)}
+        key = kind.key if kind.key in event_filter else None  # the filter is filed under it
+        rest = {k: v for k, v in event_filter.items() if k not in ("event", key)}
         test = ev.fields_test(event_filter["event"], rest) if rest else None
         trigger = Trigger(self._added, event_filter, then, test)
         kind.merged.clear()
-        if filed:
-            wanted = event_filter[kind.key]
+        if key is not None:
+            wanted = event_filter[key]
             for value in wanted if isinstance(wanted, tuple | list) else (wanted,):
                 kind.by_value[value].append(trigger)
         else:
