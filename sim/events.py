@@ -30,114 +30,99 @@ class Event:
     kind: ClassVar[str] = "event"
 
 
-def _event(kind: str):
-    """Register an event class under its journal name."""
-
-    def register(cls):
-        cls.kind = kind
-        EVENT_TYPES[kind] = cls
-        return cls
-
-    return register
-
-
-EVENT_TYPES: dict[str, type[Event]] = {}
-
-
-@_event("exercise_started")
 @dataclass(slots=True, kw_only=True)
 class ExerciseStarted(Event):
+    kind: ClassVar[str] = "exercise_started"
     title: str
 
 
-@_event("exercise_ended")
 @dataclass(slots=True, kw_only=True)
 class ExerciseEnded(Event):
+    kind: ClassVar[str] = "exercise_ended"
     reason: str
 
 
-@_event("exercise_paused")
 @dataclass(slots=True, kw_only=True)
 class ExercisePaused(Event):
+    kind: ClassVar[str] = "exercise_paused"
     text: str = ""
 
 
-@_event("exercise_resumed")
 @dataclass(slots=True, kw_only=True)
 class ExerciseResumed(Event):
-    pass
+    kind: ClassVar[str] = "exercise_resumed"
 
 
-@_event("zone_entered")
 @dataclass(slots=True, kw_only=True)
 class ZoneEntered(Event):
+    kind: ClassVar[str] = "zone_entered"
     incident: Id
     zone: Id
 
 
-@_event("detected")
 @dataclass(slots=True, kw_only=True)
 class Detected(Event):
+    kind: ClassVar[str] = "detected"
     incident: Id
     by: Id
     zone: Id
 
 
-@_event("incident_left")
 @dataclass(slots=True, kw_only=True)
 class IncidentLeft(Event):
+    kind: ClassVar[str] = "incident_left"
     incident: Id
 
 
-@_event("lead_assigned")
 @dataclass(slots=True, kw_only=True)
 class LeadAssigned(Event):
+    kind: ClassVar[str] = "lead_assigned"
     incident: Id
     agency: Id
 
 
-@_event("lead_gap")
 @dataclass(slots=True, kw_only=True)
 class LeadGap(Event):
+    kind: ClassVar[str] = "lead_gap"
     incident: Id
     zone: Id
 
 
-@_event("lead_gap_closed")
 @dataclass(slots=True, kw_only=True)
 class LeadGapClosed(Event):
+    kind: ClassVar[str] = "lead_gap_closed"
     incident: Id
     zone: Id
 
 
-@_event("handoff_requested")
 @dataclass(slots=True, kw_only=True)
 class HandoffRequested(Event):
+    kind: ClassVar[str] = "handoff_requested"
     incident: Id
     from_: Id
     to: Id
 
 
-@_event("handoff_accepted")
 @dataclass(slots=True, kw_only=True)
 class HandoffAccepted(Event):
+    kind: ClassVar[str] = "handoff_accepted"
     incident: Id
     from_: Id
     to: Id
 
 
-@_event("handoff_declined")
 @dataclass(slots=True, kw_only=True)
 class HandoffDeclined(Event):
+    kind: ClassVar[str] = "handoff_declined"
     incident: Id
     from_: Id
     to: Id
     reason: str
 
 
-@_event("coordination_requested")
 @dataclass(slots=True, kw_only=True)
 class CoordinationRequested(Event):
+    kind: ClassVar[str] = "coordination_requested"
     incident: Id
     agency: Id
     with_: Id
@@ -145,9 +130,9 @@ class CoordinationRequested(Event):
     zone: Id
 
 
-@_event("coordination_granted")
 @dataclass(slots=True, kw_only=True)
 class CoordinationGranted(Event):
+    kind: ClassVar[str] = "coordination_granted"
     incident: Id
     agency: Id
     with_: Id
@@ -155,9 +140,9 @@ class CoordinationGranted(Event):
     zone: Id
 
 
-@_event("approval_requested")
 @dataclass(slots=True, kw_only=True)
 class ApprovalRequested(Event):
+    kind: ClassVar[str] = "approval_requested"
     incident: Id
     agency: Id
     by: Id
@@ -165,9 +150,9 @@ class ApprovalRequested(Event):
     action: Id
 
 
-@_event("approval_granted")
 @dataclass(slots=True, kw_only=True)
 class ApprovalGranted(Event):
+    kind: ClassVar[str] = "approval_granted"
     incident: Id
     agency: Id
     by: Id
@@ -175,27 +160,27 @@ class ApprovalGranted(Event):
     action: Id
 
 
-@_event("action_requested")
 @dataclass(slots=True, kw_only=True)
 class ActionRequested(Event):
+    kind: ClassVar[str] = "action_requested"
     incident: Id
     from_: Id
     to: Id
     action: Id
 
 
-@_event("action_taken")
 @dataclass(slots=True, kw_only=True)
 class ActionTaken(Event):
+    kind: ClassVar[str] = "action_taken"
     incident: Id
     agency: Id
     action: Id
     zone: Id
 
 
-@_event("violation")
 @dataclass(slots=True, kw_only=True)
 class Violation(Event):
+    kind: ClassVar[str] = "violation"
     rule: Id
     incident: Id
     agency: Id
@@ -204,66 +189,66 @@ class Violation(Event):
     detail: str
 
 
-@_event("notified")
 @dataclass(slots=True, kw_only=True)
 class Notified(Event):
+    kind: ClassVar[str] = "notified"
     incident: Id
     from_: Id
     to: Id
 
 
-@_event("data_shared")
 @dataclass(slots=True, kw_only=True)
 class DataShared(Event):
+    kind: ClassVar[str] = "data_shared"
     incident: Id
     from_: Id
     to: Id
     data: Id
 
 
-@_event("message_undeliverable")
 @dataclass(slots=True, kw_only=True)
 class MessageUndeliverable(Event):
+    kind: ClassVar[str] = "message_undeliverable"
     incident: Id
     from_: Id
     to: Id
     message: str
 
 
-@_event("inject_delivered")
 @dataclass(slots=True, kw_only=True)
 class InjectDelivered(Event):
+    kind: ClassVar[str] = "inject_delivered"
     inject: Id
     to: tuple[str, ...]
     text: str
 
 
-@_event("inject_held")
 @dataclass(slots=True, kw_only=True)
 class InjectHeld(Event):
+    kind: ClassVar[str] = "inject_held"
     inject: Id
     why: str = ""
     for_: float | None = None  # minutes, when held for a while: released then
 
 
-@_event("inject_released")
 @dataclass(slots=True, kw_only=True)
 class InjectReleased(Event):
+    kind: ClassVar[str] = "inject_released"
     inject: Id
 
 
-@_event("decision_opened")
 @dataclass(slots=True, kw_only=True)
 class DecisionOpened(Event):
+    kind: ClassVar[str] = "decision_opened"
     decision: Id
     cell: Id
     deadline: float
     incident: str | None = None
 
 
-@_event("decision_made")
 @dataclass(slots=True, kw_only=True)
 class DecisionMade(Event):
+    kind: ClassVar[str] = "decision_made"
     decision: Id
     cell: Id
     option: Id
@@ -271,60 +256,63 @@ class DecisionMade(Event):
     incident: str | None = None
 
 
-@_event("note")
 @dataclass(slots=True, kw_only=True)
 class Note(Event):
+    kind: ClassVar[str] = "note"
     text: str
     author: str
     objective: str | None = None
 
 
-@_event("objective_rated")
 @dataclass(slots=True, kw_only=True)
 class ObjectiveRated(Event):
+    kind: ClassVar[str] = "objective_rated"
     objective: str
     rating: str
     by: str
     why: str
 
 
-@_event("channel_down")
 @dataclass(slots=True, kw_only=True)
 class ChannelWentDown(Event):
+    kind: ClassVar[str] = "channel_down"
     between: tuple[str, ...]
 
 
-@_event("channel_up")
 @dataclass(slots=True, kw_only=True)
 class ChannelCameUp(Event):
+    kind: ClassVar[str] = "channel_up"
     between: tuple[str, ...]
 
 
-@_event("traffic_started")
 @dataclass(slots=True, kw_only=True)
 class TrafficStarted(Event):
+    kind: ClassVar[str] = "traffic_started"
     zone: Id
 
 
-@_event("traffic_ended")
 @dataclass(slots=True, kw_only=True)
 class TrafficEnded(Event):
+    kind: ClassVar[str] = "traffic_ended"
     zone: Id
 
 
-@_event("agency_withdrawn")
 @dataclass(slots=True, kw_only=True)
 class AgencyWithdrawn(Event):
+    kind: ClassVar[str] = "agency_withdrawn"
     agency: Id
 
 
-@_event("agency_returned")
 @dataclass(slots=True, kw_only=True)
 class AgencyReturned(Event):
+    kind: ClassVar[str] = "agency_returned"
     agency: Id
 
 
 # --------------------------------------------------------------------------- names and JSON
+
+EVENT_TYPES: dict[str, type[Event]] = {cls.kind: cls for cls in Event.__subclasses__()}  # by
+# journal name
 
 
 def public_name(field: str) -> str:

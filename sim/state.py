@@ -91,7 +91,7 @@ class State:
         (a reviewer keeps some as checkpoints, to go back in time without refolding from the
         start). Events and open decisions are never changed once made, so they are shared."""
         return replace(
-            self, incidents={k: IncidentNow(**vars(v)) for k, v in self.incidents.items()},
+            self, incidents={k: replace(v) for k, v in self.incidents.items()},
             open_decisions=dict(self.open_decisions), decided=dict(self.decided),
             delivered=dict(self.delivered), held=dict(self.held), grants=set(self.grants),
             coordination_pending=dict(self.coordination_pending),
