@@ -4,15 +4,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 SCENARIO ?= scenarios/watcher-across-the-river.yaml
 
+# the engine's hot path (pyproject.toml's [tool.mypy] files), which setup.py compiles
+HOT_PATH := $(shell $(PY) -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["tool"]["mypy"]["files"])')
+COMPILED := $(VENV)/compiled
+
 .PHONY: setup play test lint bench clean
 
-$(BIN)/tabletop: pyproject.toml
+$(BIN)/tabletop: pyproject.toml setup.py
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --upgrade pip 'setuptools>=77'
+	TABLETOP_INTERPRETED=1 $(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: $(BIN)/tabletop
+# compiled with mypyc beside its sources, again whenever one of them changes
+$(COMPILED): $(BIN)/tabletop $(HOT_PATH)
+	$(BIN)/python setup.py --quiet build_ext --inplace --force
+	touch $@
+
+setup: $(COMPILED)
 
 play: setup  ## open the facilitator's console on a bundled scenario
 	$(BIN)/tabletop play $(SCENARIO)
@@ -27,4 +36,4 @@ bench: setup
 	$(BIN)/python bench/engine.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache sim/*.so

@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 from engine import PENDING, alongside_bare_simpy  # noqa: E402
 
 from sim.batch import BASE, Arm, batch, run_seeds  # noqa: E402
+from sim.compiled import how_the_engine_runs  # noqa: E402
 from sim.engine import Exercise  # noqa: E402
 from sim.headless import play_out, policy_for  # noqa: E402
 from sim.loader import load_scenario_text  # noqa: E402
@@ -82,6 +83,7 @@ def main() -> None:
 
     (steps, bare), years = alongside_bare_simpy(lambda: year_run(YEAR), 3)
     bare_per_event = bare / steps
+    print(how_the_engine_runs())
     print(f"bare SimPy (fastest of 3, {PENDING} processes): {steps:,} events in {bare:.2f} s = "
           f"{steps / bare:,.0f} events/s")
 

@@ -31,6 +31,7 @@ import simpy
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from sim.compiled import how_the_engine_runs  # noqa: E402
 from sim.engine import Exercise  # noqa: E402
 from sim.journal import Journal  # noqa: E402
 from sim.loader import load_scenario_text  # noqa: E402
@@ -136,6 +137,7 @@ def main() -> None:
 
     (steps, bare), years = alongside_bare_simpy(year, args.repeats)
     bare_per_step = bare / steps
+    print(how_the_engine_runs())
     print(f"bare SimPy (fastest of {args.repeats}, {PENDING} processes): {steps:,} events in "
           f"{bare:.2f} s = {steps / bare:,.0f} events/s")
     runs = [seconds for seconds, _, _ in years]
