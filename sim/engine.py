@@ -127,17 +127,17 @@ class Exercise(ScenarioProcesses):
         replayable exactly. (`steps` counts as it goes: a policy's answer, journaled during a
         step, is replayed after the steps before it.)"""
         env, state = self.env, self.state
-        peek, step = env.peek, env.step
+        queue, step = env._queue, env.step
         stop = math.inf if budget is None else self.steps + budget
         with collector_paused():
             while not state.ended:
-                at = peek()
-                if at > t or (self.steps >= stop and at > env.now):
+                at = queue[0][0] if queue else math.inf  # `env.peek()`, without a Python call
+                if at > t or (self.steps >= stop and at > self.now):
                     break
                 step()
                 self.steps += 1
             reached_t = not state.ended and env.peek() > t
-            self.clock = max(self.clock, min(t, self.end_time) if reached_t else env.now)
+            self.clock = max(self.clock, min(t, self.end_time) if reached_t else self.now)
             return self._flush()
 
     def step(self) -> list[ev.Event]:
@@ -162,7 +162,7 @@ class Exercise(ScenarioProcesses):
         if self.state.ended:
             self._note_after_end(command)
             return Accepted(self.commands, self.clock, self._flush())
-        self._after(self.clock - self.env.now, partial(self.command_takes_effect, command))
+        self._after(self.clock - self.now, partial(self.command_takes_effect, command))
         return Accepted(self.commands, self.clock, self.advance_to(self.clock))
 
     def policy_answers(self, opened: ev.DecisionOpened, option: str) -> None:
@@ -173,7 +173,7 @@ class Exercise(ScenarioProcesses):
         cost a twentieth of it. Journaled with the events around it, not committed on its
         own as a person's command is: lost in a crash, it is taken again alike on resuming,
         and a commit for each of a year's answers made the run ten times longer."""
-        self.clock = self.env.now  # the instant is done but for the policy's answers
+        self.clock = self.now  # the instant is done but for the policy's answers
         command = cmd.policy_choice(opened, option)
         reason = refusal(self.world, self.state, command)
         if self.journal is not None:
@@ -188,7 +188,7 @@ class Exercise(ScenarioProcesses):
         """Number and stamp a fact, fold it into the state, queue it for the journal, fire
         triggers."""
         state = self.state
-        event.seq, event.t = state.seq + 1, self.env.now
+        event.seq, event.t = state.seq + 1, self.now
         state.apply(event)
         self._unwritten.append(event)
         self._fresh.append(event)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from bisect import bisect
 from collections.abc import Callable
-from functools import partial
 from itertools import accumulate
 
 from sim import events as ev
@@ -46,8 +45,8 @@ class ScenarioProcesses(AgencyProcesses):
                        detectors: tuple[str, ...]) -> None:
         """Enter each zone of the path at its time (detected on appearing), then leave: one
         timeout a move, not a process, since a year of streams starts tens of thousands."""
-        self._after(path[0][1] - self.env.now,
-                    partial(self._incident_enters, incident, path, 0, leaves, detectors))
+        self._after(path[0][1] - self.now,
+                    lambda: self._incident_enters(incident, path, 0, leaves, detectors))
 
     def _incident_enters(self, incident: str, path: tuple[tuple[str, float], ...], n: int,
                          leaves: float, detectors: tuple[str, ...]) -> None:
@@ -59,10 +58,10 @@ class ScenarioProcesses(AgencyProcesses):
                     self.emit(ev.Detected(incident=incident, by=by, zone=zone))
                     break
         if n + 1 < len(path):
-            self._after(path[n + 1][1] - self.env.now,
-                        partial(self._incident_enters, incident, path, n + 1, leaves, detectors))
+            self._after(path[n + 1][1] - self.now,
+                        lambda: self._incident_enters(incident, path, n + 1, leaves, detectors))
         else:
-            self._after(leaves - self.env.now, partial(self._incident_leaves, incident))
+            self._after(leaves - self.now, lambda: self._incident_leaves(incident))
 
     def _incident_leaves(self, incident: str) -> None:
         self.emit(ev.IncidentLeft(incident=incident))
@@ -82,7 +81,7 @@ class ScenarioProcesses(AgencyProcesses):
             at += every()
             if at > until:
                 return
-            yield self.env.timeout(at - self.env.now)
+            yield self.env.timeout(at - self.now)
             count += 1
             route = routes[bisect(cumulative, rng.random() * total, 0, last)]  # as rng.choices
             path, t = [], at
@@ -110,19 +109,19 @@ class ScenarioProcesses(AgencyProcesses):
     def decision_opens(self, decision: Decision, delay: float, subject: str | None) -> None:
         """Open a decision for its cell after `delay`; a player's choice closes it or, at the
         deadline, the default."""
-        self._after(delay, partial(self._decision_open, decision, subject))
+        self._after(delay, lambda: self._decision_open(decision, subject))
 
     def _decision_open(self, decision: Decision, subject: str | None) -> None:
         key = instance_key(decision.id, subject)
         opened = self.emit(ev.DecisionOpened(decision=decision.id, cell=decision.cell,
                                              incident=subject,
-                                             deadline=self.env.now + decision.deadline))
+                                             deadline=self.now + decision.deadline))
         self._undecided[key] = (decision, subject)
-        self._after(decision.deadline, partial(self.decision_made, key, decision.default,
-                                               "default"))
+        self._after(decision.deadline,
+                    lambda: self.decision_made(key, decision.default, "default"))
         option = self.policy(opened) if self.policy else None  # it depends on the instance alone
         if option is not None:
-            self._at_end_of_instant(partial(self.policy_answers, opened, option))
+            self._at_end_of_instant(lambda: self.policy_answers(opened, option))
 
     def decision_made(self, key: str, option: str, by: str) -> None:
         """Close an open decision with an option (the first to come: a choice or the
