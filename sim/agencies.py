@@ -9,8 +9,11 @@ activities (`bench/engine.py`). Each function does one thing and hands on to the
 wait only through `_on` (an event), `_after` (sim time) and `_when_present` (an agency).
 
 What comes next is a lambda: compiled (`setup.py`), one is made and called in a fifth of the
-time of a `functools.partial`. Never a nested `def`: mypyc keeps it in the frame it closes
-over, a reference cycle that the collector, paused while the engine steps, would not free.
+time of a `functools.partial`. A `partial` only where its values must be taken as they are
+now (in a loop), or in a rare branch of a frequent function: mypyc builds a function's
+closure as the function starts, whenever one of its branches makes a lambda. Never a nested
+`def`: mypyc keeps it in the frame it closes over, a reference cycle that the collector,
+paused while the engine steps, would not free.
 """
 
 from __future__ import annotations
@@ -98,8 +101,8 @@ class AgencyProcesses(Running):
             ev.Notified(incident=incident, from_=agency, to=step.notify)))
 
     def _start_share(self, agency: str, step: Share, incident: str) -> None:
-        self.message_in_transit(agency, step.with_, incident, step.share, partial(
-            self._data_arrives, agency, step, incident))
+        self.message_in_transit(agency, step.with_, incident, step.share,
+                                lambda: self._data_arrives(agency, step, incident))
 
     def _data_arrives(self, agency: str, step: Share, incident: str) -> None:
         """Shared data reaches its recipient: the sharing rule is broken, if at all, now,
@@ -213,17 +216,17 @@ class AgencyProcesses(Running):
         self.agency_leads(receiver, incident)
 
     def request_answered(self, sender: str, request: Any, incident: str) -> None:
-        self.message_in_transit(sender, request.by, incident, "request", partial(
-            self.agency_carries_out, request.by, (Act(act=request.action, incident=incident),),
-            incident))
+        self.message_in_transit(sender, request.by, incident, "request", lambda: (
+            self.agency_carries_out(request.by, (Act(act=request.action, incident=incident),),
+                                    incident)))
 
     def coordination_answered(self, sender: str, ask: Any, incident: str,
                               granted: simpy.Event) -> None:
         """The resource owner grants after its response time, once no traffic is active."""
         zone = self.state.incidents[incident].zone
-        grant = partial(self._grant_when_clear, sender, ask, incident, zone, granted)
-        if not self.message_in_transit(sender, ask.with_, incident, "coordination",
-                                       partial(self.agency_responds, ask.with_, grant)):
+        if not self.message_in_transit(sender, ask.with_, incident, "coordination", lambda: (
+                self.agency_responds(ask.with_, lambda: self._grant_when_clear(
+                    sender, ask, incident, zone, granted)))):
             granted.succeed()
 
     def _grant_when_clear(self, sender: str, ask: Any, incident: str, zone: str,
@@ -231,8 +234,8 @@ class AgencyProcesses(Running):
         busy = next((z for z in self.world.watched_by(ask.with_, ask.domain, zone)
                      if self.state.traffic.get(z)), None)
         if busy is not None:
-            _on(self._traffic_clear[busy], partial(self._grant_when_clear, sender, ask,
-                                                   incident, zone, granted))
+            _on(self._traffic_clear[busy],
+                lambda: self._grant_when_clear(sender, ask, incident, zone, granted))
             return
         self.emit(ev.CoordinationGranted(incident=incident, agency=sender, with_=ask.with_,
                                          domain=ask.domain, zone=zone))
@@ -254,13 +257,12 @@ class AgencyProcesses(Running):
         assert approval is not None  # `needs_approval` names only an authority that has one
         asked = self.emit(ev.ApprovalRequested(incident=incident, agency=agency, by=approval.by,
                                                authority=authority.id, action=action))
-        self._when_present(approval.by, partial(self._approval_comes, asked, then))
+        self._when_present(approval.by, lambda: self._approval_comes(asked, then))
 
     def _approval_comes(self, asked: ev.ApprovalRequested, then: Then) -> None:
-        """The approver is there: its answer takes the authority's approval latency.
-        (Methods and `partial`, not a closure: mypyc keeps a nested function in the frame
-        it closes over, a reference cycle the paused collector would never free.)"""
-        self._after(self._approving[asked.authority](), partial(self._approved, asked, then))
+        """The approver is there: its answer takes the authority's approval latency. (Methods,
+        not functions nested in `agency_acts`: see this module's note on mypyc.)"""
+        self._after(self._approving[asked.authority](), lambda: self._approved(asked, then))
 
     def _approved(self, asked: ev.ApprovalRequested, then: Then) -> None:
         incident = asked.incident

@@ -162,7 +162,7 @@ class Exercise(ScenarioProcesses):
         if self.state.ended:
             self._note_after_end(command)
             return Accepted(self.commands, self.clock, self._flush())
-        self._after(self.clock - self.now, partial(self.command_takes_effect, command))
+        self._after(self.clock - self.now, lambda: self.command_takes_effect(command))
         return Accepted(self.commands, self.clock, self.advance_to(self.clock))
 
     def policy_answers(self, opened: ev.DecisionOpened, option: str) -> None:
@@ -315,7 +315,7 @@ class Exercise(ScenarioProcesses):
         elif isinstance(c, cmd.HoldInject):
             held = self.emit(ev.InjectHeld(inject=c.inject, why=c.why, for_=c.for_))
             if c.for_ is not None:
-                self._after(c.for_, partial(self._hold_ends, held))
+                self._after(c.for_, lambda: self._hold_ends(held))
         elif isinstance(c, cmd.ReleaseInject):
             self._release(c.inject)
         elif isinstance(c, cmd.AdHocInject):
