@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -85,3 +86,43 @@ def test_a_built_checkout_runs_the_whole_hot_path_compiled():
     assert set(compiled_modules()) == hot
     for name in hot:
         assert importlib.import_module(f"sim.{name}").__file__.endswith(SUFFIX)
+
+
+JOURNALED = """
+import hashlib, sqlite3, sys
+from sim.compiled import how_the_engine_runs
+from sim.headless import play_out, policy_for
+from sim.session import start
+path, journal = sys.argv[1], sys.argv[2]
+exercise = start(open(path).read(), path, 4, journal)
+play_out(exercise, policy_for(exercise.scenario, 4), until=60 * 1440)
+rows = sqlite3.connect(journal).execute(
+    "SELECT seq, t, kind, payload FROM events UNION ALL "
+    "SELECT n, t, kind, payload || ifnull(refused, '') FROM commands").fetchall()
+print(how_the_engine_runs())
+print(len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+"""
+
+
+def test_compiled_and_plain_python_journal_the_same_events_and_commands(tmp_path):
+    """The compiled build is an optimisation, never another engine: 60 days of the bundled
+    year, played by its policy, journal byte for byte what the plain sources journal."""
+    if not compiled_modules():
+        pytest.skip("the engine runs as plain Python here (TABLETOP_INTERPRETED)")
+    plain = tmp_path / "plain"
+    shutil.copytree(ROOT / "sim", plain / "sim", ignore=shutil.ignore_patterns(
+        "__pycache__", *(f"*{suffix}" for suffix in EXTENSION_SUFFIXES)))
+    scenario = str(ROOT / "scenarios" / "year-along-the-border.yaml")
+    runs = {}
+    for build, pythonpath in (("compiled", ""), ("plain", str(plain))):
+        done = subprocess.run(
+            [sys.executable, "-c", JOURNALED, scenario, str(tmp_path / f"{build}.sqlite")],
+            capture_output=True, text=True, cwd=tmp_path, timeout=300,
+            env={**os.environ, "PYTHONPATH": pythonpath})
+        assert done.returncode == 0, done.stderr
+        runs[build] = done.stdout.splitlines()
+    assert runs["compiled"][0].startswith("the engine runs compiled with mypyc (agencies")
+    assert runs["plain"][0] == "the engine runs as plain Python (nothing compiled)"
+    count = int(runs["plain"][1].split()[0])
+    assert count > 10_000
+    assert runs["compiled"][1] == runs["plain"][1]
