@@ -16,8 +16,10 @@ $(BIN)/tabletop: pyproject.toml setup.py
 	TABLETOP_INTERPRETED=1 $(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# compiled with mypyc beside its sources, again whenever one of them changes
+# compiled with mypyc beside its sources, again whenever one of them changes (old extensions
+# removed first: one no longer on the list would go on shadowing its source)
 $(COMPILED): $(BIN)/tabletop $(HOT_PATH)
+	rm -f sim/*.so
 	$(BIN)/python setup.py --quiet build_ext --inplace --force
 	touch $@
 
