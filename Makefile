@@ -20,7 +20,9 @@ $(BIN)/tabletop: pyproject.toml setup.py
 # removed first: one no longer on the list would go on shadowing its source)
 $(COMPILED): $(BIN)/tabletop $(HOT_PATH)
 	rm -f sim/*.so
-	$(BIN)/python setup.py --quiet build_ext --inplace --force
+	$(BIN)/python setup.py --quiet build_ext --inplace --force || { echo "make: compiling the \
+	engine's hot path failed (it needs a C compiler and Python's headers); without them, \
+	TABLETOP_INTERPRETED=1 make setup runs it as plain Python" >&2; exit 1; }
 	touch $@
 
 setup: $(COMPILED)
