@@ -6,7 +6,9 @@ SCENARIO ?= scenarios/watcher-across-the-river.yaml
 
 # the engine's hot path (pyproject.toml's [tool.mypy] files), which setup.py compiles
 HOT_PATH := $(shell $(PY) -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["tool"]["mypy"]["files"])')
-COMPILED := $(VENV)/compiled
+# TABLETOP_INTERPRETED=1 builds it as plain Python; each way has its stamp, so that going
+# from one to the other builds again
+BUILT := $(VENV)/built-$(if $(filter 1,$(TABLETOP_INTERPRETED)),interpreted,compiled)
 
 .PHONY: setup play test lint bench clean
 
@@ -18,14 +20,14 @@ $(BIN)/tabletop: pyproject.toml setup.py
 
 # compiled with mypyc beside its sources, again whenever one of them changes (old extensions
 # removed first: one no longer on the list would go on shadowing its source)
-$(COMPILED): $(BIN)/tabletop $(HOT_PATH)
-	rm -f sim/*.so
+$(BUILT): $(BIN)/tabletop $(HOT_PATH)
+	rm -f sim/*.so $(VENV)/built-*
 	$(BIN)/python setup.py --quiet build_ext --inplace --force || { echo "make: compiling the \
 	engine's hot path failed (it needs a C compiler and Python's headers); without them, \
 	TABLETOP_INTERPRETED=1 make setup runs it as plain Python" >&2; exit 1; }
 	touch $@
 
-setup: $(COMPILED)
+setup: $(BUILT)
 
 play: setup  ## open the facilitator's console on a bundled scenario
 	$(BIN)/tabletop play $(SCENARIO)
