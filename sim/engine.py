@@ -33,7 +33,7 @@ from sim import rules
 from sim.agencies import LeadSlots
 from sim.collector import collector_paused
 from sim.randomness import Samplers
-from sim.refusals import refusal
+from sim.refusals import choice_refusal, refusal
 from sim.running import E
 from sim.scenario import Decision, Order, Scenario
 from sim.scenery import ScenarioProcesses
@@ -172,15 +172,18 @@ class Exercise(ScenarioProcesses):
         step, not between steps, since pausing the run at each of 10^4 decisions of a year
         cost a twentieth of it. Journaled with the events around it, not committed on its
         own as a person's command is: lost in a crash, it is taken again alike on resuming,
-        and a commit for each of a year's answers made the run ten times longer."""
+        and a commit for each of a year's answers made the run ten times longer. Checked as
+        its `decide` command would be, which is made only for the journal: a batch's runs
+        have none, and making it cost a twentieth of them."""
         self.clock = self.now  # the instant is done but for the policy's answers
-        command = cmd.policy_choice(opened, option)
-        reason = refusal(self.world, self.state, command)
+        decision, incident = opened.decision, opened.incident
+        reason = choice_refusal(self.world, self.state, decision, incident, option)
         if self.journal is not None:
-            self._unwritten_commands.append((self.clock, self.steps, command, reason))
+            self._unwritten_commands.append(
+                (self.clock, self.steps, cmd.policy_choice(opened, option), reason))
         if reason is None:
             self.commands += 1
-            self.command_takes_effect(command)
+            self.decision_made(self.state.instance_of(decision, incident), option, "policy")
 
     # ------------------------------------------------------------------ facts
 

@@ -13,13 +13,23 @@ from sim.references import unknown
 from sim.rules import World
 from sim.state import State
 
+ENDED = "the exercise has ended — only notes and ratings can still be recorded"
+
 
 def refusal(world: World, state: State, c: Any) -> str | None:
     """Why this command cannot be carried out now, or None when it can."""
     if state.ended and not isinstance(c, cmd.AFTER_END):
-        return "the exercise has ended — only notes and ratings can still be recorded"
+        return ENDED
     checks = _CHECKS.get(type(c))
     return checks(world, state, c) if checks else None
+
+
+def choice_refusal(world: World, state: State, decision_id: str, incident: str | None,
+                   option: str) -> str | None:
+    """Why a decision (instance) cannot take this option now: `refusal` of the `decide`
+    command that would take it, asked without making one (a headless policy answers
+    thousands of decisions a year, and builds the command only to journal it)."""
+    return ENDED if state.ended else _choice(world, state, decision_id, incident, option)
 
 
 def _known(what: str, value: str | None, ids: list[str]) -> str | None:
@@ -46,21 +56,26 @@ def _incident(world: World, state: State, incident: str) -> str | None:
 
 
 def _decide(world: World, state: State, c: cmd.Decide) -> str | None:
-    decision = world.decisions.get(c.decision)
+    return _choice(world, state, c.decision, c.incident, c.option)
+
+
+def _choice(world: World, state: State, decision_id: str, incident: str | None,
+            option: str) -> str | None:
+    decision = world.decisions.get(decision_id)
     if decision is None:
-        return unknown("decision", c.decision, list(world.decisions))
-    key = state.instance_of(c.decision, c.incident)
+        return unknown("decision", decision_id, list(world.decisions))
+    key = state.instance_of(decision_id, incident)
     if key in state.decided:
         made = state.decided[key]
         return f"decision {key} is closed: '{made.option}' was taken ({made.by})"
     if key not in state.open_decisions:
-        several = [k for k, d in state.open_decisions.items() if d.decision == c.decision]
+        several = [k for k, d in state.open_decisions.items() if d.decision == decision_id]
         if several:
-            return (f"decision {c.decision} is open for several incidents ({', '.join(several)}) "
-                    "— say which incident")
+            return (f"decision {decision_id} is open for several incidents ({', '.join(several)})"
+                    " — say which incident")
         return f"decision {key} has not opened yet"
-    if decision.option(c.option) is None:
-        return unknown("option", c.option, [o.id for o in decision.options])
+    if decision.option(option) is None:
+        return unknown("option", option, [o.id for o in decision.options])
     return None
 
 

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from sim import commands as cmd
 from sim.engine import Exercise, Refused
 from sim.loader import load_scenario_text
+from sim.refusals import choice_refusal, refusal
 from sim.timeline import describe
 
 MSEL = """
@@ -252,3 +253,26 @@ def test_a_hold_ended_otherwise_is_not_ended_again_when_its_while_is_up():
 def test_a_hold_for_no_time_is_refused_by_the_command_itself():
     with pytest.raises(ValidationError, match="this duration is zero"):
         cmd.HoldInject(inject="M-1", **{"for": "0m"})
+
+
+def test_a_policys_answer_is_refused_for_the_reasons_its_decide_command_would_be():
+    """A headless policy's answer is checked without making its `decide` command (which only
+    a journal needs): every answer must get the refusal that command would get."""
+    exercise = Exercise(load_scenario_text(world(MSEL), "story.yaml"), 1)
+
+    def both(decision: str, option: str) -> tuple[str | None, str | None]:
+        command = cmd.Decide(decision=decision, option=option, by="policy")
+        return (choice_refusal(exercise.world, exercise.state, decision, None, option),
+                refusal(exercise.world, exercise.state, command))
+
+    answers = [both("D-1", "lead")]  # not open yet
+    exercise.advance_to(9.0)
+    answers += [both("D-9", "lead"), both("D-1", "leed"), both("D-1", "lead")]
+    exercise.submit(cmd.Decide(decision="D-1", option="lead"))
+    answers.append(both("D-1", "watch"))  # closed
+    exercise.run()
+    answers.append(both("D-1", "lead"))  # the exercise has ended
+    assert [said for said, _ in answers] == [by_command for _, by_command in answers]
+    assert answers[3] == (None, None)
+    assert [said.split(" ")[0] for said, _ in answers if said] == [
+        "decision", "unknown", "unknown", "decision", "the"]
