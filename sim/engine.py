@@ -17,7 +17,6 @@ after the same number of engine steps, so a journal always replays to the same e
 from __future__ import annotations
 
 import math
-import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -87,26 +86,25 @@ class Exercise(ScenarioProcesses):
         self._unwritten_commands: list[tuple] = []  # a policy's: (t, step, command, refused)
         self._last_write = time.monotonic()
         self._fresh: list[ev.Event] = []
-        self._streams: dict[str, random.Random] = {}
+        self._streams = {}
         self._responding = Samplers(self.stream, lambda agency: (
             f"agency:{agency}", self.world.agencies[agency].respond))
         self._approving = Samplers(self.stream, self._approval_latency)
         channels = {id(c): c for c in scenario.channels}  # by identity: two may share a label
         self._carrying = Samplers(self.stream, lambda key: (
             f"channel:{channels[key].label}", channels[key].latency))
-        self._undecided: dict[str, tuple[Decision, str | None]] = {}  # open, by instance
-        self._opened: set[str] = set()
-        # while `play_out` runs: the option a policy takes at each decision as it opens
-        self.policy: Callable[[ev.DecisionOpened], str | None] | None = None
-        self._lead_slot: dict[str, str] = {}  # incident → the agency whose slot leads it
+        self._undecided = {}
+        self._opened: set[str] = set()  # `when` decisions' instances opened so far
+        self.policy = None
+        self._lead_slot = {}
         self._leading = {a.id: LeadSlots(a.capacity) for a in scenario.agencies}
-        self._returned: dict[str, simpy.Event] = {}
-        self._channel_up: dict[tuple[str, ...], simpy.Event] = {}
-        self._outages: dict[tuple[str, ...], int] = defaultdict(int)
-        self._absences: dict[str, int] = defaultdict(int)
-        self._traffic_clear: dict[str, simpy.Event] = {}
-        self._came_due_held: set[str] = set()  # MSEL injects whose time came while held
-        self._grants_awaited: dict[tuple[str, str], list[simpy.Event]] = defaultdict(list)
+        self._returned = {}
+        self._channel_up = {}
+        self._outages = defaultdict(int)
+        self._absences = defaultdict(int)
+        self._traffic_clear = {}
+        self._came_due_held = set()
+        self._grants_awaited = defaultdict(list)
         self._triggers = Triggers()
         self._start()
 

@@ -3,10 +3,9 @@ of incidents arriving, the MSEL's injects and their effects (traffic, channel ou
 withdrawals), and decisions opening and closing.
 
 The part of an `Exercise` above `sim.agencies`: its orders and decisions set agencies to
-work. The few long-lived actors (the clock, a stream,
-an inject waiting, an effect lasting) are SimPy processes; what happens once per incident
-or per decision is a timeout with a callback (`_after`), for the reason `sim.agencies`
-gives."""
+work. The few long-lived actors (the clock, a stream, an inject waiting, an effect lasting)
+are SimPy processes; what happens once per incident or per decision is a timeout with a
+callback (`_after`), for the reason `sim.agencies` gives."""
 
 from __future__ import annotations
 
