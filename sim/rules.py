@@ -56,14 +56,14 @@ class World:
         the action spills."""
         if not verb.spills:
             return (where,)
-        return (where, *(self.zones[z] for z in where.adjacent))
+        return (where, *[self.zones[z] for z in where.adjacent])
 
     def watched_by(self, owner: str, resource: str, zone: str) -> tuple[str, ...]:
         """The zones whose traffic holds back an owner's grant for an action in `zone`:
         that zone, and the adjacent ones where the owner holds the resource (what spills
         there is its to deconflict)."""
-        return (zone, *(z for z in self.zones[zone].adjacent
-                        if self.zones[z].coordination.get(resource) == owner))
+        return (zone, *[z for z in self.zones[zone].adjacent
+                        if self.zones[z].coordination.get(resource) == owner])
 
     def channels_between(self, a: str, b: str) -> tuple[Channel, ...]:
         return self.routes.get((a, b), ())

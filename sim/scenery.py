@@ -70,7 +70,7 @@ class ScenarioProcesses(AgencyProcesses):
         """Start an incident every `every` over the stream's window, on a weighted route."""
         rng = self.stream(f"stream:{stream.id}")
         until = self.end_time if stream.until is None else stream.until
-        cumulative = list(accumulate(route.weight for route in stream.routes))
+        cumulative = list(accumulate([route.weight for route in stream.routes]))
         total, last = cumulative[-1] + 0.0, len(cumulative) - 1
         every = sampler(stream.every, rng)
         routes = [[(stop.zone, sampler(stop.dwell, rng)) for stop in route.path]

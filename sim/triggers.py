@@ -72,8 +72,8 @@ class Triggers:
         if kind.key is not None:
             have = getattr(event, kind.attribute)
             if isinstance(have, tuple):  # several values: a trigger may be filed under two
-                filed = list(dict.fromkeys(t for value in have
-                                           for t in kind.by_value.get(value, ())))
+                filed = list(dict.fromkeys([t for value in have
+                                            for t in kind.by_value.get(value, ())]))
                 candidates = sorted(candidates + filed, key=_order)
             elif have in kind.by_value:
                 if have not in kind.merged:
