@@ -1,7 +1,7 @@
 """The engine's hot path compiled with mypyc, as mypy and black ship theirs: the same
 Python source, type-checked (`[tool.mypy]` in pyproject.toml names the modules), built
-into C extension modules beside it that run a year's journal event in about a quarter
-less time (`bench/engine.py`). `sim.compiled` refuses a module older than its source.
+into C extension modules beside it that take about a third less time a journal event
+(`bench/engine.py`, `bench/batch.py`). `sim.compiled` refuses a module older than its source.
 
 TABLETOP_INTERPRETED=1 builds nothing: the modules then run as plain Python, alike.
 """

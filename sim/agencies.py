@@ -297,9 +297,8 @@ class AgencyProcesses(Running):
 
 _STARTS: dict[type, Callable[[AgencyProcesses, str, Any, str], None]] = {
     AssumeLead: AgencyProcesses._start_lead, HandOff: AgencyProcesses._start_handoff,
-           Notify: AgencyProcesses._start_notice, Share: AgencyProcesses._start_share,
-           Request: AgencyProcesses._start_request,
-           Coordinate: AgencyProcesses._start_coordination}
+    Notify: AgencyProcesses._start_notice, Share: AgencyProcesses._start_share,
+    Request: AgencyProcesses._start_request, Coordinate: AgencyProcesses._start_coordination}
 
 
 def _on(event: simpy.Event, then: Then) -> None:
