@@ -85,12 +85,20 @@ def unreadable(path: pathlib.Path) -> Iterator[tuple[str, ...]]:
         path.chmod(mode)
 
 
+def as_at_a_terminal() -> None:
+    """In a child about to run tabletop: take Ctrl-C as a terminal delivers it. A shell
+    starts a background job with SIGINT ignored, and Python then goes on ignoring it: run
+    that way, the suite's Ctrl-C tests would see their SIGINT lost."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def ctrl_c(*args: object, seconds: float = 3.0) -> tuple[int, list[str]]:
     """Run `tabletop ARGS` in a process group of its own and, `seconds` after its first line
     on stderr (it is under way), send SIGINT to the group as a terminal's Ctrl-C does: its
     exit code and its stderr, line by line."""
     running = subprocess.Popen([str(TABLETOP), *map(str, args)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+                               stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=as_at_a_terminal)
     said: list[str] = []
     reader = threading.Thread(target=lambda: said.extend(running.stderr), daemon=True)
     reader.start()

@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from cli_support import TABLETOP, refusal, tabletop
+from cli_support import TABLETOP, as_at_a_terminal, refusal, tabletop
 from conftest import ROOT, SHARED_EXAMPLE
 from library_support import EXERCISES, scenario_at
 from typer.testing import CliRunner
@@ -158,9 +158,12 @@ def test_bad_scenario_is_refused_at_its_line_and_column(tmp_path, original, mist
 def test_ctrl_c_says_the_run_was_interrupted_without_a_traceback():
     """Ctrl-C in a run with no journal to keep: one line, exit 130 (128 + SIGINT)."""
     year = ROOT / "scenarios" / "year-along-the-border.yaml"
-    with subprocess.Popen([str(TABLETOP), "run", str(year), "--summary"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as running:
-        time.sleep(1.0)  # under way: the year takes seconds to run
+    with subprocess.Popen([str(TABLETOP), "run", str(year), "--summary",
+                           "--set", "clock.duration=3650d"],  # ten years: over 5 s compiled
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          preexec_fn=as_at_a_terminal) as running:
+        time.sleep(1.0)  # under way
+        assert running.poll() is None, "the run ended before Ctrl-C"
         running.send_signal(signal.SIGINT)
         said = running.stderr.read()
     assert running.returncode == 130

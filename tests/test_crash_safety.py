@@ -11,7 +11,7 @@ import time
 from contextlib import closing
 
 import pytest
-from cli_support import TABLETOP, tabletop
+from cli_support import TABLETOP, as_at_a_terminal, tabletop
 from conftest import run, world
 
 from sim import commands as cmd
@@ -99,7 +99,8 @@ def test_run_killed_midway_resumes_to_the_uninterrupted_result(tmp_path, stop):
     command = [TABLETOP, "run", scenario, "--seed", SEED, "--journal", journal,
                "--decide", "D-lead=lead-and-tell", "--summary"]
     with subprocess.Popen(list(map(str, command)), stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True) as running:
+                          stderr=subprocess.PIPE, text=True,
+                          preexec_fn=as_at_a_terminal) as running:
         try:
             give_up = time.monotonic() + 120
             while count(journal, "commands") < 50:
