@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from sim import commands as cmd
 from sim import events as ev
 from sim.aar_lines import (
     LISTED,
@@ -31,7 +32,7 @@ from sim.aar_lines import (
 )
 from sim.collector import collector_paused
 from sim.evaluate import COUNTED, evaluate, filters_of
-from sim.journal import Journal, ran_as
+from sim.journal import CommandRecord, Journal, ran_as
 from sim.leads import lead_history
 from sim.rating import propose
 from sim.scenario import Scenario
@@ -42,6 +43,9 @@ CONTEXT = 3  # events on the same incident shown before a seam
 EVIDENCE_SHOWN = 8  # evidence events listed per objective; the seams section has them all
 DEFAULT_CAPABILITY = "Operational Coordination"  # the core capability of every interagency seam
 
+# (decision, incident as the command named it, option) → the seat the choice came from
+Seats = dict[tuple[str, str | None, str], str]
+
 
 def gather(path: str) -> AfterAction:
     """Everything the AAR/IP says about the exercise journaled at `path`."""
@@ -51,14 +55,15 @@ def gather(path: str) -> AfterAction:
         with collector_paused():  # a year's events and lines: see `sim.collector`
             events = journal.events()
             return after_action(scenario, events, journal.seed, path, journal.meta,
-                                journal.clock)
+                                journal.clock, _seats(journal.commands()))
     finally:
         journal.close()
 
 
 def after_action(scenario: Scenario, events: Sequence[ev.Event], seed: int, path: str,
-                 meta: dict[str, str], clock: float) -> AfterAction:
-    """The AAR/IP's content for the events of one run of a scenario."""
+                 meta: dict[str, str], clock: float, seats: Seats) -> AfterAction:
+    """The AAR/IP's content for the events of one run of a scenario (and the seats its
+    players' choices came from)."""
     begin = start_of(scenario.clock.start)
     moment = _moments(begin)
     end = max([clock] + [e.t for e in events[-1:]])
@@ -83,7 +88,7 @@ def after_action(scenario: Scenario, events: Sequence[ev.Event], seed: int, path
         injects=Listed([(moment(e), e, expected.get(e.inject, "")) for e in delivered[:LISTED]],
                        len(delivered)),
         held=_held(events, moment),
-        decisions=Listed.of(_decisions(scenario, events, moment)),
+        decisions=Listed.of(_decisions(scenario, events, moment, seats)),
         exchanges=Listed.of(_exchanges(events, moment)),
         seams=_seams(events, moment),
         violations=dict(violations),
@@ -130,7 +135,15 @@ def _held(events: Sequence[ev.Event], moment) -> list[HeldInject]:
             for e in events if isinstance(e, ev.InjectHeld)]
 
 
-def _decisions(scenario: Scenario, events: Sequence[ev.Event], moment) -> list[DecisionLine]:
+def _seats(records: Sequence[CommandRecord]) -> Seats:
+    """The seat each choice taken at a player cells' seat came from."""
+    return {(r.command.decision, r.command.incident, r.command.option): r.seat
+            for r in records
+            if r.seat and r.refused is None and isinstance(r.command, cmd.Decide)}
+
+
+def _decisions(scenario: Scenario, events: Sequence[ev.Event], moment,
+               seats: Seats) -> list[DecisionLine]:
     """One line per time a decision opened (once, or once per incident), and one for each
     decision that never opened."""
     made = {instance_key(e.decision, e.incident): e for e in events
@@ -146,12 +159,23 @@ def _decisions(scenario: Scenario, events: Sequence[ev.Event], moment) -> list[D
             key, d.cell, d.prompt.strip(), f"{opened.wall} {opened.tplus}",
             f"{taken.wall} {taken.tplus}" if taken else "—",
             m.option if m else "—", option.text if option else "",
-            m.by if m else "still open", m.t - o.t if m else None, d.deadline))
+            m.by if m else "still open", m.t - o.t if m else None, d.deadline,
+            _seat_of(m, seats) if m else None))
     seen = {line.id.partition("@")[0] for line in lines}
     lines += [DecisionLine(d.id, d.cell, d.prompt.strip(), "did not open", "—", "—", "", "—",
                            None, d.deadline) for d in scenario.decisions if d.id not in seen]
     return lines
 
+
+
+
+def _seat_of(made: ev.DecisionMade, seats: Seats) -> str | None:
+    """The seat a player's choice came from: its command named the incident, or the only
+    instance open."""
+    if made.by != "player":
+        return None
+    return (seats.get((made.decision, made.incident, made.option))
+            or seats.get((made.decision, None, made.option)))
 
 
 _ASKED = {  # request kind → (what the exchange is called, the fields its answer repeats)

@@ -10,7 +10,7 @@ long list of the reports.
 from __future__ import annotations
 
 from sim.aar import gather
-from sim.aar_lines import DECIDED_BY, HELD_INJECTS, AfterAction, Listed
+from sim.aar_lines import HELD_INJECTS, AfterAction, Listed
 from sim.chart import CAPTION, lead_chart_png
 from sim.doc_blocks import Bullets, Handout, Heading, Paragraph, Picture, Table, as_docx
 from sim.outputs import check_writable, writing
@@ -82,7 +82,7 @@ def aar_handout(aar: AfterAction) -> Handout:
         ("Decision", "Player cell", "Opened", "Decided", "Option taken", "By",
          "Took / deadline"),
         tuple((f"{d.id}: {' '.join(d.prompt.split())}", d.cell, d.opened, d.decided,
-               f"{d.option} {d.option_text}", DECIDED_BY[d.by],
+               f"{d.option} {d.option_text}", d.decided_by,
                f"{minutes(d.took)} of {minutes(d.deadline)}") for d in aar.decisions.items)))
     _more(doc, aar.decisions, "decisions")
     doc.add(Heading(HEADINGS["exchanges"]), Table(

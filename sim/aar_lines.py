@@ -73,6 +73,13 @@ class DecisionLine:
     by: str  # player, policy, default, "still open" or "—" (did not open)
     took: float | None
     deadline: float
+    seat: str | None = None  # the player cells' seat a player's choice came from, if one
+
+    @property
+    def decided_by(self) -> str:
+        """Who took it, in words: `a player, at the seat of bp-sector`, `a policy`."""
+        said = DECIDED_BY[self.by]
+        return f"{said}, at the seat of {self.seat}" if self.seat else said
 
 
 @dataclass(frozen=True)

@@ -147,13 +147,14 @@ class Exercise(ScenarioProcesses):
         """Run to the end of the exercise."""
         return self.advance_to(math.inf)
 
-    def submit(self, command: Any) -> Accepted | Refused:
+    def submit(self, command: Any, seat: str | None = None) -> Accepted | Refused:
         """Take a person's command at the current clock. Refuse only the impossible; journal
-        the rest before anything happens, then carry it out."""
+        the rest before anything happens (with the player cells' `seat` it came from, if it
+        came from one), then carry it out."""
         reason = refusal(self.world, self.state, command)
         if self.journal is not None:
             self.flush()
-            self.journal.record_command(self.clock, self.steps, command, reason)
+            self.journal.record_command(self.clock, self.steps, command, reason, seat)
         if reason:
             return Refused(reason)
         self.commands += 1

@@ -2,7 +2,8 @@
 
 It holds the scenario's exact text and hash, the seed and tool version (`meta`), every
 command a person entered with the sim time it took effect (`commands`, refused ones
-too, with the reason) and every event (`events`). WAL with `synchronous=FULL`: a command
+too, with the reason, and the player cells' seat it came from, if it came from one) and
+every event (`events`). WAL with `synchronous=FULL`: a command
 is committed to disk before `submit` returns. Every sqlite3 failure becomes a
 `JournalError` that says what is wrong with the file and what to do.
 """
@@ -43,15 +44,19 @@ _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE commands (
     n INTEGER PRIMARY KEY, t REAL NOT NULL, step INTEGER NOT NULL, wall TEXT NOT NULL,
-    kind TEXT NOT NULL, payload TEXT NOT NULL, refused TEXT);
+    kind TEXT NOT NULL, payload TEXT NOT NULL, refused TEXT, seat TEXT);
 CREATE TABLE events (
     seq INTEGER PRIMARY KEY, t REAL NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);
 """
 # Events go in ROWS_PER_INSERT rows to a statement: a third cheaper than one row a time.
 ROWS_PER_INSERT = 250
 _INSERT_ONE = "INSERT INTO events VALUES (?, ?, ?, ?)"
-_INSERT_COMMAND = ("INSERT INTO commands (t, step, wall, kind, payload, refused) "
-                   "VALUES (?, ?, ?, ?, ?, ?)")
+_INSERT_COMMAND = ("INSERT INTO commands (t, step, wall, kind, payload, refused, seat) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)")
+# `seat` came with seats' moves; a journal from before has no such column, and gains it
+# when it is opened to be written again
+_SEAT_ADDED = "ALTER TABLE commands ADD COLUMN seat TEXT"
+
 _INSERT_MANY = "INSERT INTO events VALUES " + ", ".join(["(?, ?, ?, ?)"] * ROWS_PER_INSERT)
 
 
@@ -63,6 +68,7 @@ class CommandRecord:
     wall: str
     command: Any
     refused: str | None
+    seat: str | None = None  # the player cells' seat it came from (None: the console)
 
 
 class Journal:
@@ -136,7 +142,11 @@ class Journal:
             raise JournalError(f"{path} is a version {meta.get('format_version')} journal; this "
                                f"tabletop ({__version__}) reads version {FORMAT_VERSION} — open "
                                f"it with tabletop {meta.get('tabletop_version')}")
-        return cls(path, db, meta, writer=not readonly)
+        journal = cls(path, db, meta, writer=not readonly)
+        if not readonly and not journal._keeps_seats():
+            with journal._write() as writing:
+                writing.execute(_SEAT_ADDED)
+        return journal
 
     def close(self) -> None:
         self._db.close()
@@ -175,10 +185,12 @@ class Journal:
         return float(self.meta.get("clock", "0"))
 
     def commands(self) -> list[CommandRecord]:
-        rows = self._read("SELECT n, t, step, wall, payload, refused FROM commands ORDER BY n")
+        seat = "seat" if self._keeps_seats() else "NULL"
+        rows = self._read(f"SELECT n, t, step, wall, payload, refused, {seat} FROM commands "
+                          "ORDER BY n")
         try:
-            return [CommandRecord(n, t, step, wall, COMMANDS.validate_json(payload), refused)
-                    for n, t, step, wall, payload, refused in rows]
+            return [CommandRecord(n, t, step, wall, COMMANDS.validate_json(payload), refused,
+                                  seat) for n, t, step, wall, payload, refused, seat in rows]
         except ValueError as error:
             raise JournalError(f"{self.path}: a command in the journal is not readable "
                                f"({error.__class__.__name__}) — the file is damaged") from None
@@ -216,10 +228,11 @@ class Journal:
 
     # ------------------------------------------------------------------ writing
 
-    def record_command(self, t: float, step: int, command: Any, refused: str | None) -> None:
-        """Commit a command (even a refused one) to disk."""
+    def record_command(self, t: float, step: int, command: Any, refused: str | None,
+                       seat: str | None = None) -> None:
+        """Commit a command (even a refused one) to disk, with the seat it came from."""
         with self._write() as db:
-            db.execute(_INSERT_COMMAND, command_row(t, step, command, refused))
+            db.execute(_INSERT_COMMAND, command_row(t, step, command, refused, seat))
 
     def append_events(self, events: list[ev.Event], clock: float,
                       commands: Sequence[tuple[float, int, Any, str | None]] = ()) -> None:
@@ -249,6 +262,10 @@ class Journal:
         except sqlite3.Error as error:
             raise _failure(self.path, error) from None
 
+    def _keeps_seats(self) -> bool:
+        """Has the commands table its `seat` column (see `_SEAT_ADDED`)?"""
+        return any(column[1] == "seat" for column in self._read("PRAGMA table_info(commands)"))
+
     def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
         try:
             return self._db.execute(sql, args).fetchall()
@@ -268,10 +285,11 @@ def ran_as(meta: dict[str, str]) -> str:
     return run_label(meta.get("variant"), settings_of(meta))
 
 
-def command_row(t: float, step: int, command: Any, refused: str | None) -> tuple:
+def command_row(t: float, step: int, command: Any, refused: str | None,
+                seat: str | None = None) -> tuple:
     """A command as the journal stores it, stamped with the wall clock now."""
     wall = datetime.now(UTC).isoformat(timespec="milliseconds")
-    return t, step, wall, command.kind, command.model_dump_json(by_alias=True), refused
+    return t, step, wall, command.kind, command.model_dump_json(by_alias=True), refused, seat
 
 
 def _values(events: list[ev.Event] | tuple[ev.Event, ...]) -> list[Any]:

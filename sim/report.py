@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from sim import rating
 from sim.aar import gather
-from sim.aar_lines import DECIDED_BY, HELD_INJECTS, AfterAction
+from sim.aar_lines import HELD_INJECTS, AfterAction
 from sim.chart import CAPTION, lead_chart_svg
 from sim.errors import TabletopError
 from sim.outputs import check_writable, writing
@@ -59,7 +59,7 @@ def _environment(autoescape: bool) -> Environment:
                       keep_trailing_newline=True)
     env.filters["cell"] = _cell
     env.filters["minutes"] = _minutes
-    env.globals.update(sections=dict(SECTIONS), section_order=SECTIONS, decided_by=DECIDED_BY,
+    env.globals.update(sections=dict(SECTIONS), section_order=SECTIONS,
                        ratings=rating.RATINGS, rule=rating.RULE, chart_caption=CAPTION,
                        held_injects=HELD_INJECTS)
     return env

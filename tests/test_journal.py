@@ -329,3 +329,39 @@ def test_a_full_disk_is_named_and_what_was_journaled_stays(tmp_path):
     assert [c.command for c in resumed.journal.commands()] == [
         cmd.AssumeLead(agency="bp", incident="c1")]
     resumed.journal.close()
+
+
+def test_a_command_from_a_seat_is_journaled_with_its_seat(tmp_path):
+    """The console journals a seat's command as the cell's, and says which seat it came
+    from; its own commands come from no seat."""
+    path = str(tmp_path / "exercise.sqlite")
+    exercise = start(world(), "story.yaml", 1, path)
+    exercise.submit(cmd.Note(text="Who leads?", author="bp (player cell)"), seat="bp")
+    exercise.submit(cmd.Pause(text="hotwash"))
+    exercise.journal.close()
+    journal = Journal.open(path, readonly=True)
+    assert [(r.command.kind, r.seat) for r in journal.commands()] == [
+        ("note", "bp"), ("pause", None)]
+    journal.close()
+
+
+def test_a_journal_from_before_seats_were_kept_reads_and_gains_the_column(tmp_path):
+    """A journal written before commands had a `seat` still reads (from no seat); opened to
+    be written again, it gains the column, and what comes from a seat says so."""
+    path = str(tmp_path / "exercise.sqlite")
+    exercise = start(world(), "story.yaml", 1, path)
+    exercise.submit(cmd.Pause(text="hotwash"))
+    exercise.journal.close()
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("ALTER TABLE commands DROP COLUMN seat")  # as an earlier tabletop wrote it
+        db.commit()
+    older = Journal.open(path, readonly=True)
+    assert [(r.command.kind, r.seat) for r in older.commands()] == [("pause", None)]
+    older.close()
+    resumed = resume(path)
+    resumed.submit(cmd.Resume(), seat="bp")
+    resumed.journal.close()
+    again = Journal.open(path, readonly=True)
+    assert [(r.command.kind, r.seat) for r in again.commands()] == [
+        ("pause", None), ("resume", "bp")]
+    again.close()

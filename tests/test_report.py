@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from cli_support import refusal, tabletop
-from conftest import LIBRARY, SHARED_EXAMPLE, cycles_left_by, world
+from conftest import DECISION_AT_THE_LINE, LIBRARY, SHARED_EXAMPLE, cycles_left_by, world
 from docx import Document
 from library_support import DAY
 from typer.testing import CliRunner
@@ -213,3 +213,31 @@ def test_a_player_cell_s_note_from_its_seat_is_among_the_notes_of_the_room(tmp_p
     assert [line for line in notes.splitlines() if line.startswith("- ")] == [
         "- 02:12 T+12m Who leads over the strip? — bp (player cell)",
         "- 02:14 T+14m bp asked who leads — evaluator"]
+
+
+
+def test_a_choice_made_at_a_player_cells_seat_is_said_to_be_in_every_format(tmp_path):
+    """D-1 taken at bp's own seat: the decisions section of the Markdown, HTML and Word
+    AAR/IP says so; the same choice entered at the console is only "a player"'s."""
+    def decided(name: str, seat: str | None) -> str:
+        text = world(DECISION_AT_THE_LINE)
+        path = str(tmp_path / name)
+        exercise = Exercise(load_scenario_text(text, "s.yaml"), 3, Journal.create(path, text, 3))
+        exercise.advance_to(7.0)
+        exercise.submit(cmd.Decide(decision="D-1", option="watch"), seat=seat)
+        play_out(exercise, None, until=DAY)
+        exercise.journal.close()
+        return path
+
+    at_seat, at_console = decided("seat.sqlite", "bp"), decided("console.sqlite", None)
+    said = "a player, at the seat of bp"
+    assert f"| {said} |" in write_report(at_seat, "md")
+    from_console = write_report(at_console, "md")
+    assert "| a player |" in from_console and said not in from_console
+    section = next(s for s in parsed(write_report(at_seat, "html")).iter("section")
+                   if s.get("id") == "decisions")
+    assert said in [text_of(td) for td in section.iter("td")]
+    write_docx(at_seat, str(tmp_path / "aar.docx"))
+    cells = [c.text for t in Document(tmp_path / "aar.docx").tables for r in t.rows
+             for c in r.cells]
+    assert said in cells

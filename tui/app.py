@@ -197,7 +197,8 @@ class TabletopApp(ForkInReview, App):
         """Journal what the cells chose or wrote at their own seats, through `submit` like
         every command, and answer each seat."""
         for sent, asked in self._guard(self.session.seat_requests):
-            result = asked if isinstance(asked, Refused) else self.submit(asked)
+            result = (asked if isinstance(asked, Refused)
+                      else self.submit(asked, seat=seat_of(sent.cells)))
             self._guard(self.session.answer_seat, sent, result)
             self.notify(f"From {seat_of(sent.cells)}'s seat: {sent.said}"
                         + (f" — refused: {result.reason}" if isinstance(result, Refused)
@@ -206,15 +207,16 @@ class TabletopApp(ForkInReview, App):
 
     # ------------------------------------------------------------------ commands
 
-    def submit(self, command: Any) -> Accepted | Refused:
-        """Send a command to the exercise; it is journaled before this returns Accepted."""
+    def submit(self, command: Any, seat: str | None = None) -> Accepted | Refused:
+        """Send a command to the exercise (from a player cells' `seat`, or the console's);
+        it is journaled before this returns Accepted."""
         if self.session.mode != "live":
             result: Accepted | Refused = (self._rate_in_review(command)
                                           if isinstance(command, cmd.Rate)
                                           else Refused("review is read-only"))
         else:
             try:
-                result = self.session.submit(command)
+                result = self.session.submit(command, seat)
             except TabletopError as error:
                 result = Refused(f"not recorded — {error}")
         if isinstance(result, Refused):

@@ -118,9 +118,10 @@ class LiveSession:
         self.exercise.flush_when_due()
         return []
 
-    def submit(self, command: object) -> Accepted | Refused:
-        """Send a command; it is on disk before this returns."""
-        result = self.exercise.submit(command)
+    def submit(self, command: object, seat: str | None = None) -> Accepted | Refused:
+        """Send a command (from a player cells' `seat`, or the console's); it is on disk
+        before this returns."""
+        result = self.exercise.submit(command, seat)
         if isinstance(result, Accepted):
             self._record(result.events)
         return result

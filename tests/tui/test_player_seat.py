@@ -116,8 +116,8 @@ async def test_the_console_journals_a_seat_s_choice_and_refuses_another_cell_s(t
         await pilot.press("q")
     assert answers[wrong].refused == "D-1 is bp-sector's decision, not task-force's"
     assert answers[right].refused is None and answers[right].t == clock
-    assert [c.command for c in journal_commands(path)] == [
-        cmd.Decide(decision="D-1", option="ask-partner")]
+    assert [(c.command, c.seat) for c in journal_commands(path)] == [
+        (cmd.Decide(decision="D-1", option="ask-partner"), "bp-sector")]
 
 
 async def test_a_console_without_seats_leaves_no_inbox_beside_the_journal(tmp_path):
