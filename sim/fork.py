@@ -170,11 +170,11 @@ class _ForkedRun:
             self.advance(record.t)
             if self.diverged:
                 break
-            command = record.command
-            if record is decider:
-                command = command.model_copy(update={"option": option})
+            command, seat = record.command, record.seat
+            if record is decider:  # the fork's option, not the seat's
+                command, seat = command.model_copy(update={"option": option}), None
                 self.taken = self.exercise.clock
-            self.submit(command)
+            self.submit(command, seat)
             if opened is not None and self.taken is None:
                 self.take_if_open(opened, option)
         return self.taken
@@ -192,8 +192,8 @@ class _ForkedRun:
             self.submit(cmd.Decide(decision=opened.decision, option=option,
                                    incident=opened.incident, by="policy"))
 
-    def submit(self, command: object) -> None:
-        answer = self.exercise.submit(command)
+    def submit(self, command: object, seat: str | None = None) -> None:
+        answer = self.exercise.submit(command, seat)
         self.check(answer.events if isinstance(answer, Accepted) else [])
 
     def check(self, fresh: list[ev.Event]) -> None:

@@ -62,12 +62,13 @@ def events_of(path: str) -> list[str]:
 
 
 def played(tmp_path, moves=(), name="ex.sqlite") -> str:
-    """A journal as the console writes it: each (sim time, command) entered by a person."""
+    """A journal as the console writes it: each (sim time, command[, seat]) entered by a
+    person, at the console or at a player cells' seat."""
     path = str(tmp_path / name)
     exercise = Exercise(load_scenario_text(TEXT, "s.yaml"), 5, Journal.create(path, TEXT, 5))
-    for t, command in moves:
+    for t, command, *seat in moves:
         exercise.advance_to(t)
-        assert isinstance(exercise.submit(command), Accepted)
+        assert isinstance(exercise.submit(command, *seat), Accepted)
     play_out(exercise)
     exercise.journal.close()
     return path
@@ -141,6 +142,19 @@ def test_after_the_fork_later_decisions_keep_the_originals_choices(tmp_path):
     assert len(made) == 2
     assert '"incident":"c1"' in made[0] and '"option":"act-now"' in made[0]
     assert '"incident":"c2"' in made[1] and '"option":"hold"' in made[1]
+
+
+def test_a_fork_keeps_the_seat_each_command_before_it_came_from(tmp_path):
+    """Commands replayed into a fork keep their seat; the forked choice is the analyst's,
+    from no seat."""
+    fork = fork_journal(played(tmp_path, [
+        (5.0, cmd.Note(text="who leads?", author="bp (player cell)"), "bp"),
+        (9.0, cmd.Decide(decision="D-1", option="watch"), "bp")]), "D-1", "act-across")
+    journal = Journal.open(fork.path, readonly=True)
+    kept = [(r.command.kind, getattr(r.command, "option", None), r.seat)
+            for r in journal.commands()]
+    journal.close()
+    assert kept[:2] == [("note", None, "bp"), ("decide", "act-across", None)]
 
 
 def test_fork_on_the_command_line_names_the_new_journal_beside_the_original(tmp_path):
