@@ -167,8 +167,6 @@ def _decisions(scenario: Scenario, events: Sequence[ev.Event], moment,
     return lines
 
 
-
-
 def _seat_of(made: ev.DecisionMade, seats: Seats) -> str | None:
     """The seat a player's choice came from: its command named the incident, or the only
     instance open."""

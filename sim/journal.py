@@ -1,11 +1,11 @@
 """The journal: one SQLite file per exercise, append-only, that loses nothing.
 
 It holds the scenario's exact text and hash, the seed and tool version (`meta`), every
-command a person entered with the sim time it took effect (`commands`, refused ones
-too, with the reason, and the player cells' seat it came from, if it came from one) and
-every event (`events`). WAL with `synchronous=FULL`: a command
-is committed to disk before `submit` returns. Every sqlite3 failure becomes a
-`JournalError` that says what is wrong with the file and what to do.
+command a person entered with the sim time it took effect (`commands`, refused ones too,
+with the reason, and the player cells' seat it came from, if it came from one) and every
+event (`events`). WAL with `synchronous=FULL`: a command is committed to disk before
+`submit` returns. Every sqlite3 failure becomes a `JournalError` that says what is wrong
+with the file and what to do.
 """
 
 from __future__ import annotations
@@ -53,11 +53,10 @@ ROWS_PER_INSERT = 250
 _INSERT_ONE = "INSERT INTO events VALUES (?, ?, ?, ?)"
 _INSERT_COMMAND = ("INSERT INTO commands (t, step, wall, kind, payload, refused, seat) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?)")
+_INSERT_MANY = "INSERT INTO events VALUES " + ", ".join(["(?, ?, ?, ?)"] * ROWS_PER_INSERT)
 # `seat` came with seats' moves; a journal from before has no such column, and gains it
 # when it is opened to be written again
 _SEAT_ADDED = "ALTER TABLE commands ADD COLUMN seat TEXT"
-
-_INSERT_MANY = "INSERT INTO events VALUES " + ", ".join(["(?, ?, ?, ?)"] * ROWS_PER_INSERT)
 
 
 @dataclass(frozen=True)
