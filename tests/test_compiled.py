@@ -23,6 +23,8 @@ from sim.compiled import (
 )
 
 SUFFIX = EXTENSION_SUFFIXES[0]
+needs_compiled = pytest.mark.skipif(not compiled_modules(), reason="the engine runs as plain "
+                                    "Python here (TABLETOP_INTERPRETED)")
 
 
 def package(tmp_path, **ages: float):
@@ -57,10 +59,9 @@ def test_a_benchmark_says_whether_the_engine_ran_compiled(tmp_path):
     assert how_the_engine_runs(where) == "the engine runs compiled with mypyc (engine, state)"
 
 
+@needs_compiled
 def test_an_edit_after_the_build_stops_the_cli_with_the_remedy(tmp_path):
     """The guard runs as `sim` is imported, before anything runs the old code."""
-    if not compiled_modules():
-        pytest.skip("the engine runs as plain Python here (TABLETOP_INTERPRETED)")
     module = next(iter(compiled_modules()))
     copy = tmp_path / "sim"
     subprocess.run(["cp", "-a", str(ROOT / "sim"), str(copy)], check=True)
@@ -73,11 +74,10 @@ def test_an_edit_after_the_build_stops_the_cli_with_the_remedy(tmp_path):
     assert f"sim/{module}.py changed after the engine was compiled" in done.stderr
 
 
+@needs_compiled
 def test_a_built_checkout_runs_the_whole_hot_path_compiled():
     """`make setup` compiles what setup.py names; all of it, or the benchmark's figures are
     not the engine's. (Skipped where the engine was installed as plain Python.)"""
-    if not compiled_modules():
-        pytest.skip("the engine runs as plain Python here (TABLETOP_INTERPRETED)")
     with open(ROOT / "pyproject.toml", "rb") as file:
         tool = tomllib.load(file)["tool"]
     hot = {path.removeprefix("sim/").removesuffix(".py") for path in tool["mypy"]["files"]
@@ -104,11 +104,10 @@ print(len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
 """
 
 
+@needs_compiled
 def test_compiled_and_plain_python_journal_the_same_events_and_commands(tmp_path):
     """The compiled build is an optimisation, never another engine: 60 days of the bundled
     year, played by its policy, journal byte for byte what the plain sources journal."""
-    if not compiled_modules():
-        pytest.skip("the engine runs as plain Python here (TABLETOP_INTERPRETED)")
     plain = tmp_path / "plain"
     shutil.copytree(ROOT / "sim", plain / "sim", ignore=shutil.ignore_patterns(
         "__pycache__", *(f"*{suffix}" for suffix in EXTENSION_SUFFIXES)))
